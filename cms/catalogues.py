@@ -1,0 +1,99 @@
+"""Message catalogues: fill the English one, compile both, check completeness.
+
+Source strings (msgids) are English; ``fr`` carries the French interface and
+``en`` repeats the English so that both catalogues are complete. Compiling
+uses polib, so neither ``make run`` nor ``make test`` needs GNU gettext.
+
+    python -m cms.catalogues fill-english   # en msgstr := msgid where empty
+    python -m cms.catalogues compile        # .po -> .mo for every catalogue
+    python -m cms.catalogues check          # exit 1 on untranslated/fuzzy/stale
+"""
+
+import sys
+from pathlib import Path
+
+import polib
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+LANGUAGES = ("fr", "en")
+DOMAINS = ("django", "djangojs")
+
+
+def catalogue_paths() -> list[Path]:
+    return [
+        LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
+        for lang in LANGUAGES
+        for domain in DOMAINS
+        if (LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po").exists()
+    ]
+
+
+def fill_english() -> int:
+    filled = 0
+    for domain in DOMAINS:
+        path = LOCALE_DIR / "en" / "LC_MESSAGES" / f"{domain}.po"
+        if not path.exists():
+            continue
+        po = polib.pofile(str(path))
+        for entry in po:
+            if entry.obsolete:
+                continue
+            if entry.msgid_plural:
+                if not all(entry.msgstr_plural.values()):
+                    entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+                    filled += 1
+            elif not entry.msgstr:
+                entry.msgstr = entry.msgid
+                filled += 1
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+        po.save()
+    return filled
+
+
+def compile_all() -> None:
+    for path in catalogue_paths():
+        polib.pofile(str(path)).save_as_mofile(str(path.with_suffix(".mo")))
+
+
+def problems() -> list[str]:
+    """Every untranslated or fuzzy entry, and every .mo older than its .po."""
+    found = []
+    for path in catalogue_paths():
+        po = polib.pofile(str(path))
+        rel = path.relative_to(LOCALE_DIR.parent)
+        found += [f"{rel}: untranslated: {e.msgid!r}" for e in po.untranslated_entries()]
+        found += [f"{rel}: fuzzy: {e.msgid!r}" for e in po.fuzzy_entries()]
+        mo_path = path.with_suffix(".mo")
+        if not mo_path.exists():
+            found.append(f"{rel}: not compiled")
+            continue
+        compiled = {(e.msgctxt, e.msgid): e for e in polib.mofile(str(mo_path))}
+        for entry in po.translated_entries():
+            mo_entry = compiled.get((entry.msgctxt, entry.msgid))
+            if mo_entry is None or (mo_entry.msgstr or mo_entry.msgstr_plural) != (
+                entry.msgstr or entry.msgstr_plural
+            ):
+                found.append(f"{rel}: .mo is stale for {entry.msgid!r}")
+                break
+    return found
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "check"
+    if command == "fill-english":
+        print(f"filled {fill_english()} English entries")
+    elif command == "compile":
+        compile_all()
+    elif command == "check":
+        found = problems()
+        print("\n".join(found) or "catalogues complete")
+        return 1 if found else 0
+    else:
+        print(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from cms.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_seed
+
+
+class Command(BaseCommand):
+    help = "Build the demo data set (idempotent) and print the demo accounts."
+
+    def handle(self, *args, **options):
+        result = demo_seed()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo: {result['organisations']} organisations "
+                f"({result['services_created']} services created this run)."
+            )
+        )
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account.role:<20} {account.email}")

@@ -1,0 +1,27 @@
+"""Tests: the real PostgreSQL and Redis, named by DATABASE_URL and REDIS_URL.
+
+``make test`` starts throwaway servers and sets both; running pytest by hand
+without them is refused rather than silently falling back to SQLite.
+"""
+
+import os
+
+from .base import *  # noqa: F403
+
+if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
+    raise RuntimeError(
+        "Tests run against PostgreSQL and Redis: use `make test`, or set "
+        "DATABASE_URL and REDIS_URL."
+    )
+
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = BASE_DIR / ".run" / "test-media"  # noqa: F405
+WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -1,0 +1,38 @@
+"""The directory's models, one module per concern, re-exported here."""
+
+from .accounts import User, UserManager
+from .bilingual import BilingualMixin, LocalizedText
+from .catalogue import Location, Phone, Service, ServiceAtLocation, ServiceStatus
+from .organisations import (
+    Initiative,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Partnership,
+    PublicationState,
+    RecordSource,
+)
+from .reference import ClientStatus, Language, ServiceCategory, Territory
+
+__all__ = [
+    "BilingualMixin",
+    "ClientStatus",
+    "Initiative",
+    "Language",
+    "LocalizedText",
+    "Location",
+    "Membership",
+    "Organisation",
+    "OrganisationKind",
+    "Partnership",
+    "Phone",
+    "PublicationState",
+    "RecordSource",
+    "Service",
+    "ServiceAtLocation",
+    "ServiceCategory",
+    "ServiceStatus",
+    "Territory",
+    "User",
+    "UserManager",
+]

@@ -1,0 +1,279 @@
+"""Services, where they are given, and how to reach them (HSDS-shaped)."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .bilingual import BilingualMixin
+from .organisations import Membership, Organisation, PublicationState, VerifiableRecord
+
+
+class ServiceStatus(models.TextChoices):
+    """HSDS ``service.status``, plus a temporary closure the region asked for."""
+
+    ACTIVE = "active", _("Active")
+    TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
+    INACTIVE = "inactive", _("Inactive")
+    DEFUNCT = "defunct", _("Defunct")
+
+
+class Location(BilingualMixin, models.Model):
+    """A place (or a virtual channel) where an organisation gives services."""
+
+    bilingual_fields = ("name", "accessibility")
+
+    class Kind(models.TextChoices):
+        PHYSICAL = "physical", _("Physical")
+        VIRTUAL = "virtual", _("Virtual")
+        POSTAL = "postal", _("Postal")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="locations",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PHYSICAL)
+    name = models.CharField(_("name"), max_length=250, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=250, blank=True)
+    address = models.CharField(_("street address"), max_length=250, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=120, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    territory = models.ForeignKey(
+        "directory.Territory",
+        verbose_name=_("territory"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="locations",
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    url = models.URLField(_("online address"), blank=True)
+    accessibility = models.TextField(
+        _("accessibility"),
+        blank=True,
+        help_text=_("Entrance, ramps, elevators, parking, public transit nearby."),
+    )
+    accessibility_en = models.TextField(_("accessibility (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (
+                    Q(latitude__gte=-90, latitude__lte=90)
+                    & Q(longitude__gte=-180, longitude__lte=180)
+                ),
+                name="location_coordinates_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            self.name
+            or ", ".join(p for p in (self.address, self.municipality) if p)
+            or str(self.organisation)
+        )
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class ServiceQuerySet(models.QuerySet):
+    def published(self):
+        """Services the public may see: published, of a published organisation."""
+        return self.filter(
+            state=PublicationState.PUBLISHED,
+            organisation__state=PublicationState.PUBLISHED,
+        )
+
+    def active(self):
+        return self.filter(status__in=[ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED])
+
+    def in_territory(self, territory):
+        return self.filter(territories=territory)
+
+    def visible_to(self, user):
+        """Published services, plus those of organisations the user administers; staff see all."""
+        if user is not None and user.is_authenticated:
+            if user.is_staff:
+                return self.all()
+            return self.filter(
+                Q(state=PublicationState.PUBLISHED, organisation__state=PublicationState.PUBLISHED)
+                | Q(
+                    organisation__memberships__user=user,
+                    organisation__memberships__role=Membership.Role.ADMIN,
+                    organisation__memberships__state=Membership.State.ACTIVE,
+                )
+            ).distinct()
+        return self.published()
+
+
+class Service(BilingualMixin, VerifiableRecord):
+    """A service offered by an organisation, with who may use it and how."""
+
+    bilingual_fields = (
+        "name",
+        "description",
+        "eligibility",
+        "fees",
+        "how_to_access",
+        "required_documents",
+        "schedule",
+    )
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="services",
+    )
+    name = models.CharField(_("name"), max_length=250)
+    name_en = models.CharField(_("name (English)"), max_length=250, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    categories = models.ManyToManyField(
+        "directory.ServiceCategory",
+        verbose_name=_("categories"),
+        blank=True,
+        related_name="services",
+    )
+    client_statuses = models.ManyToManyField(
+        "directory.ClientStatus",
+        verbose_name=_("client statuses accepted"),
+        blank=True,
+        related_name="services",
+        help_text=_("Immigration statuses and client groups this service accepts."),
+    )
+    eligibility = models.TextField(_("eligibility"), blank=True)
+    eligibility_en = models.TextField(_("eligibility (English)"), blank=True)
+    languages = models.ManyToManyField(
+        "directory.Language",
+        verbose_name=_("languages offered"),
+        blank=True,
+        related_name="services",
+    )
+    fees = models.TextField(
+        _("fees"), blank=True, help_text=_("Leave empty if the service is free.")
+    )
+    fees_en = models.TextField(_("fees (English)"), blank=True)
+    how_to_access = models.TextField(_("how to access"), blank=True)
+    how_to_access_en = models.TextField(_("how to access (English)"), blank=True)
+    required_documents = models.TextField(_("required documents"), blank=True)
+    required_documents_en = models.TextField(_("required documents (English)"), blank=True)
+    schedule = models.TextField(_("schedule"), blank=True)
+    schedule_en = models.TextField(_("schedule (English)"), blank=True)
+    territories = models.ManyToManyField(
+        "directory.Territory",
+        verbose_name=_("territories served"),
+        blank=True,
+        related_name="services",
+    )
+    locations = models.ManyToManyField(
+        Location,
+        verbose_name=_("locations"),
+        blank=True,
+        through="directory.ServiceAtLocation",
+        related_name="services",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.ACTIVE
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    url = models.URLField(_("web page"), blank=True)
+    assured_date = models.DateField(
+        _("assured on"),
+        null=True,
+        blank=True,
+        help_text=_("Date the information was last confirmed with the organisation."),
+    )
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:service_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.is_published and self.organisation.is_published
+
+
+class ServiceAtLocation(models.Model):
+    """HSDS ``service_at_location``: a service given at one location."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE)
+    location = models.ForeignKey(Location, on_delete=models.CASCADE)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("service at a location")
+        verbose_name_plural = _("services at locations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "location"], name="service_at_location_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} @ {self.location}"
+
+
+class Phone(models.Model):
+    """A phone number of an organisation, a service or a location."""
+
+    class Kind(models.TextChoices):
+        VOICE = "voice", _("Voice")
+        TEXT = "text", _("Text message")
+        FAX = "fax", _("Fax")
+        TTY = "textphone", _("TTY")
+        CELL = "cell", _("Mobile")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+    )
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+    )
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+    )
+    number = models.CharField(_("number"), max_length=40)
+    extension = models.CharField(_("extension"), max_length=10, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.VOICE)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("phone")
+        verbose_name_plural = _("phones")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False)
+                | Q(service__isnull=False)
+                | Q(location__isnull=False),
+                name="phone_has_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} #{self.extension}" if self.extension else self.number

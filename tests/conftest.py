@@ -1,0 +1,41 @@
+"""Shared fixtures. Tests run against real PostgreSQL and Redis (see tests/run.sh)."""
+
+import pytest
+
+from cms.site_setup import site_ensure
+from directory.reference import reference_data_load
+
+from .factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def reference_data(db):
+    """Territories, taxonomy, client statuses and languages, as ``make run`` loads them."""
+    return reference_data_load()
+
+
+@pytest.fixture
+def site(db):
+    """The French and English home pages under the default Wagtail site."""
+    return site_ensure()
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(display_name="Ana Rodríguez")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(display_name="Élise Tremblay", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Service d'aide aux Néo-Canadiens", acronym="SANC")
+
+
+@pytest.fixture
+def organisation_admin(db, organisation):
+    membership = MembershipFactory(organisation=organisation, role="admin", state="active")
+    return membership.user
