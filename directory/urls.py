@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from .views import accounts, public
 
 app_name = "directory"
 
 urlpatterns = [
-    path("", views.search, name="search"),
-    path("account/", views.my_account, name="my_account"),
-    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
-    path("services/<slug:slug>/", views.service_detail, name="service_detail"),
+    # Public directory: search, map, profiles.
+    path("", public.search, name="search"),
+    path("organisations/<slug:slug>/", public.organisation_detail, name="organisation_detail"),
+    path("services/<slug:slug>/", public.service_detail, name="service_detail"),
+    # Accounts and memberships.
+    path("account/", accounts.my_account, name="my_account"),
+    # Self-service editing by organisation admins.
 ]

@@ -1,12 +1,6 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
-from .models import Organisation, Service
-
-
-@login_required
-def my_account(request):
-    return render(request, "directory/my_account.html", {})
+from directory.models import Organisation, Service
 
 
 def organisation_detail(request, slug):

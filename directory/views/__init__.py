@@ -1,0 +1,1 @@
+"""Directory views, one module per concern: public pages, accounts, self-service editing."""

@@ -1,0 +1,1 @@
+"""Organisation admins keep their own records current (self-service editing)."""

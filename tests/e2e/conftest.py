@@ -1,0 +1,83 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright, against a live server.
+
+``page`` opens a fresh browser context (no cookies) on the live server, in
+French by default. ``axe_violations(page)`` runs axe-core in the page and
+returns the WCAG 2.0/2.1 A and AA violations.
+"""
+
+import os
+from pathlib import Path
+
+import axe_playwright_python
+import pytest
+from playwright.sync_api import sync_playwright
+
+# Playwright's sync API keeps an event loop in the test thread; Django's ORM
+# would otherwise refuse to run there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Factory of pages, each in its own context (its own cookies): one per person."""
+    contexts = []
+
+    def make(locale: str = "fr-CA"):
+        context = browser.new_context(base_url=live_server.url, locale=locale)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the current page; return WCAG 2.0/2.1 A and AA violations."""
+    page.evaluate(AXE_SOURCE)
+    return page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(" ")),
+            }));
+        }""",
+        WCAG_AA_TAGS,
+    )
+
+
+def format_violations(violations: list[dict]) -> str:
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {v['nodes'][:3]}" for v in violations
+    )
