@@ -5,6 +5,7 @@ Source strings (msgids) are English; ``fr`` carries the French interface and
 uses polib, so neither ``make run`` nor ``make test`` needs GNU gettext.
 
     python -m cms.catalogues fill-english   # en msgstr := msgid where empty
+    python -m cms.catalogues merge-french F.po...  # take French msgstrs from F.po files
     python -m cms.catalogues compile        # .po -> .mo for every catalogue
     python -m cms.catalogues check          # exit 1 on untranslated/fuzzy/stale
 """
@@ -51,6 +52,36 @@ def fill_english() -> int:
     return filled
 
 
+def merge_french(sources: list[str]) -> int:
+    """Fill untranslated or fuzzy French entries from other PO files (same msgids)."""
+    known = {}
+    for source in sources:
+        for entry in polib.pofile(source):
+            if entry.translated():
+                known[(entry.msgctxt, entry.msgid)] = entry
+    merged = 0
+    for domain in DOMAINS:
+        path = LOCALE_DIR / "fr" / "LC_MESSAGES" / f"{domain}.po"
+        if not path.exists():
+            continue
+        po = polib.pofile(str(path))
+        for entry in po:
+            if entry.obsolete or (entry.translated() and "fuzzy" not in entry.flags):
+                continue
+            found = known.get((entry.msgctxt, entry.msgid))
+            if found is None:
+                continue
+            if entry.msgid_plural:
+                entry.msgstr_plural = dict(found.msgstr_plural)
+            else:
+                entry.msgstr = found.msgstr
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+            merged += 1
+        po.save()
+    return merged
+
+
 def compile_all() -> None:
     for path in catalogue_paths():
         polib.pofile(str(path)).save_as_mofile(str(path.with_suffix(".mo")))
@@ -83,6 +114,8 @@ def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "check"
     if command == "fill-english":
         print(f"filled {fill_english()} English entries")
+    elif command == "merge-french":
+        print(f"merged {merge_french(argv[2:])} French entries")
     elif command == "compile":
         compile_all()
     elif command == "check":
