@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, public
+from .views import accounts, editing, public
 
 app_name = "directory"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     # Accounts and memberships.
     path("account/", accounts.my_account, name="my_account"),
     # Self-service editing by organisation admins.
+    path("manage/<slug:slug>/", editing.manage_organisation, name="manage_organisation"),
 ]

@@ -1,15 +1,15 @@
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from directory.models import Organisation, Service
+from directory import selectors
 
 
 def organisation_detail(request, slug):
-    organisation = get_object_or_404(Organisation.objects.visible_to(request.user), slug=slug)
+    organisation = selectors.organisation_get_visible(user=request.user, slug=slug)
     return render(request, "directory/organisation_detail.html", {"organisation": organisation})
 
 
 def service_detail(request, slug):
-    service = get_object_or_404(Service.objects.visible_to(request.user), slug=slug)
+    service = selectors.service_get_visible(user=request.user, slug=slug)
     return render(request, "directory/service_detail.html", {"service": service})
 
 
