@@ -45,7 +45,7 @@ format: install-test
 ## make messages: extract strings into locale/{fr,en} and compile the catalogues.
 messages: install-test
 	$(PY) manage.py makemessages -l fr -l en --no-obsolete --ignore=.venv --ignore=tests
-	$(PY) manage.py makemessages -d djangojs -l fr -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=static_collected
+	$(PY) manage.py makemessages -d djangojs -e js,mjs -l fr -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=static_collected
 	$(PY) -m cms.catalogues fill-english
 	$(PY) -m cms.catalogues compile
 

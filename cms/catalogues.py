@@ -29,7 +29,27 @@ def catalogue_paths() -> list[Path]:
     ]
 
 
+def _tidy_headers() -> None:
+    """Give every catalogue a real header (makemessages leaves placeholders)."""
+    for path in catalogue_paths():
+        po = polib.pofile(str(path))
+        language = path.parent.parent.name
+        po.metadata_is_fuzzy = False
+        po.header = "Continuum interface messages. Source strings are English."
+        po.metadata.update(
+            {
+                "Project-Id-Version": "Continuum",
+                "Language": language,
+                "Language-Team": "Continuum",
+                "Last-Translator": "Continuum",
+                "PO-Revision-Date": po.metadata.get("POT-Creation-Date", ""),
+            }
+        )
+        po.save()
+
+
 def fill_english() -> int:
+    _tidy_headers()
     filled = 0
     for domain in DOMAINS:
         path = LOCALE_DIR / "en" / "LC_MESSAGES" / f"{domain}.po"
