@@ -3,6 +3,7 @@
 from .accounts import User, UserManager
 from .bilingual import BilingualMixin, LocalizedText
 from .catalogue import Location, Phone, Service, ServiceAtLocation, ServiceStatus
+from .changes import ChangeRequest, RecordHistory, RecordKind
 from .organisations import (
     Initiative,
     Membership,
@@ -16,6 +17,7 @@ from .reference import ClientStatus, Language, ServiceCategory, Territory
 
 __all__ = [
     "BilingualMixin",
+    "ChangeRequest",
     "ClientStatus",
     "Initiative",
     "Language",
@@ -27,6 +29,8 @@ __all__ = [
     "Partnership",
     "Phone",
     "PublicationState",
+    "RecordHistory",
+    "RecordKind",
     "RecordSource",
     "Service",
     "ServiceAtLocation",
