@@ -16,7 +16,7 @@ if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
-ALLOWED_HOSTS = ["*"]
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
