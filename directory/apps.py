@@ -6,3 +6,9 @@ class DirectoryConfig(AppConfig):
     name = "directory"
     verbose_name = _("Directory")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Search documents follow every ORM write (directory/signals.py).
+        from . import signals
+
+        signals.connect()

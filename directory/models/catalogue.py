@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -198,6 +199,9 @@ class Service(BilingualMixin, VerifiableRecord):
         blank=True,
         help_text=_("Date the information was last confirmed with the organisation."),
     )
+    # Full-text document (PostgreSQL only), kept current by
+    # directory.search.search_vectors_refresh; indexed by a PostgreSQL-only migration.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ServiceQuerySet.as_manager()
 

@@ -4,6 +4,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -153,6 +154,9 @@ class Organisation(BilingualMixin, VerifiableRecord):
         blank=True,
         related_name="organisations",
     )
+    # Full-text document (PostgreSQL only), kept current by
+    # directory.search.search_vectors_refresh; indexed by a PostgreSQL-only migration.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = OrganisationQuerySet.as_manager()
 
