@@ -4,6 +4,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from wagtail import urls as wagtail_urls
@@ -14,8 +15,17 @@ from cms import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Every sign-in, the Wagtail admin's included, goes through allauth's view:
+    # its rate limits, e-mail verification and bilingual pages apply.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="wagtailadmin_login_redirect",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Open data: the HSDS 3.0 API and tabular export (machine endpoint, no language prefix).
+    path("api/hsds/", include("directory.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
