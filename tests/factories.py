@@ -7,10 +7,12 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from directory.models import (
+    ChangeRequest,
     Location,
     Membership,
     Organisation,
     PublicationState,
+    RecordKind,
     Service,
 )
 
@@ -80,3 +82,20 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     role = Membership.Role.MEMBER
     state = Membership.State.ACTIVE
+
+
+# --- Self-service editing ------------------------------------------------------------------
+
+
+class ChangeRequestFactory(factory.django.DjangoModelFactory):
+    """A pending request to change an organisation's mission (as an admin's edit makes it)."""
+
+    class Meta:
+        model = ChangeRequest
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    target_kind = RecordKind.ORGANISATION
+    kind = ChangeRequest.Kind.UPDATE
+    proposed = factory.LazyAttribute(lambda o: {"mission": "Une mission proposée."})
+    previous = factory.LazyAttribute(lambda o: {"mission": o.organisation.mission})
+    submitted_by = factory.SubFactory(UserFactory)
