@@ -4,6 +4,7 @@ from .accounts import User, UserManager
 from .bilingual import BilingualMixin, LocalizedText
 from .catalogue import Location, Phone, Service, ServiceAtLocation, ServiceStatus
 from .changes import ChangeRequest, RecordHistory, RecordKind
+from .imports import ImportJob
 from .organisations import (
     Initiative,
     Membership,
@@ -19,6 +20,7 @@ __all__ = [
     "BilingualMixin",
     "ChangeRequest",
     "ClientStatus",
+    "ImportJob",
     "Initiative",
     "Language",
     "LocalizedText",
