@@ -99,3 +99,33 @@ class ChangeRequestFactory(factory.django.DjangoModelFactory):
     proposed = factory.LazyAttribute(lambda o: {"mission": "Une mission proposée."})
     previous = factory.LazyAttribute(lambda o: {"mission": o.organisation.mission})
     submitted_by = factory.SubFactory(UserFactory)
+
+
+# --- Public directory (search, map, profiles) ------------------------------------
+
+
+class PhoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "directory.Phone"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    number = "819 555-0100"
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "directory.Partnership"
+
+    source = factory.SubFactory(OrganisationFactory)
+    target = factory.SubFactory(OrganisationFactory)
+    kind = "referral"
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "directory.Initiative"
+
+    name = factory.Sequence(lambda n: f"Projet régional n° {n}")
+    slug = factory.Sequence(lambda n: f"projet-{n}")
+    state = PublicationState.PUBLISHED
+    verified_at = factory.LazyFunction(timezone.now)

@@ -1,17 +1,122 @@
+"""The public directory: search with facets, the map and its data, organisation and service pages.
+
+Every read goes through the directory's selectors, so that the pages, the
+search, the facet counts and the map data apply one visibility rule:
+published records for everyone, plus unpublished ones for their
+organisation's admins and for staff (who see a "not public" banner).
+"""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET
 
-from directory import selectors
+from directory import mapdata, profile_sections, selectors
+from directory.facets import (
+    PAGE_SIZE,
+    ReferenceData,
+    SearchFilters,
+    directory_facets,
+    directory_search,
+)
+from directory.profiles import organisation_profile, service_profile
 
 
+@require_GET
+def search(request):
+    reference = ReferenceData.load()
+    filters = SearchFilters.from_query(request.GET, reference)
+    result = directory_search(
+        user=request.user,
+        filters=filters,
+        reference=reference,
+        page_number=request.GET.get("page"),
+    )
+    return render(
+        request,
+        "directory/search.html",
+        {"result": result, "filters": filters, "facets": result.facets},
+    )
+
+
+@require_GET
+def map_page(request):
+    """The map, with the list of the same locations beside it (the map is never the only way)."""
+    reference = ReferenceData.load()
+    filters = SearchFilters.from_query(request.GET, reference)
+    facets, count = directory_facets(user=request.user, filters=filters, reference=reference)
+    locations = mapdata.locations_with_services(
+        mapdata.map_locations(user=request.user, filters=filters, reference=reference).order_by(
+            "municipality", "name", "pk"
+        ),
+        user=request.user,
+        filters=filters,
+        reference=reference,
+    )
+    locations_page = Paginator(locations, PAGE_SIZE).get_page(request.GET.get("page"))
+    center = settings.LEAFLET_CONFIG["DEFAULT_CENTER"]
+    return render(
+        request,
+        "directory/map.html",
+        {
+            "filters": filters,
+            "facets": facets,
+            "count": count,
+            "locations_page": locations_page,
+            "map_center": f"{center[0]},{center[1]}",
+            "map_zoom": settings.LEAFLET_CONFIG["DEFAULT_ZOOM"],
+            "tiles_url": settings.MAP_TILES_URL,
+            "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+        },
+    )
+
+
+@require_GET
+def map_data(request):
+    """GeoJSON of the search's locations in a window, clustered by zoom."""
+    reference = ReferenceData.load()
+    filters = SearchFilters.from_query(request.GET, reference)
+    try:
+        viewport = mapdata.Viewport.from_query(request.GET)
+    except mapdata.ViewportError:
+        message = gettext("The map position is not valid: zoom 0–19, bbox west,south,east,north.")
+        return JsonResponse({"error": message}, status=400)
+    collection = mapdata.feature_collection(
+        user=request.user, filters=filters, reference=reference, viewport=viewport
+    )
+    response = JsonResponse(collection, content_type="application/geo+json")
+    response["Vary"] = "Cookie, Accept-Language"
+    return response
+
+
+@require_GET
 def organisation_detail(request, slug):
     organisation = selectors.organisation_get_visible(user=request.user, slug=slug)
-    return render(request, "directory/organisation_detail.html", {"organisation": organisation})
+    profile = organisation_profile(user=request.user, organisation=organisation)
+    return render(
+        request,
+        "directory/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "profile": profile,
+            "section_kind": profile_sections.ORGANISATION,
+        },
+    )
 
 
+@require_GET
 def service_detail(request, slug):
     service = selectors.service_get_visible(user=request.user, slug=slug)
-    return render(request, "directory/service_detail.html", {"service": service})
-
-
-def search(request):
-    return render(request, "directory/search.html", {})
+    profile = service_profile(user=request.user, service=service)
+    return render(
+        request,
+        "directory/service_detail.html",
+        {
+            "service": service,
+            "organisation": service.organisation,
+            "profile": profile,
+            "section_kind": profile_sections.SERVICE,
+        },
+    )

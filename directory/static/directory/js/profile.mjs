@@ -1,0 +1,4 @@
+// Organisation and service pages: a print button (shown only with JavaScript).
+for (const button of document.querySelectorAll("[data-print]")) {
+  button.addEventListener("click", () => window.print());
+}
