@@ -5,7 +5,7 @@ section at the end rather than editing another one; keep the heavy code in
 the concern's own module and only register it here.
 """
 
-from wagtail import hooks  # noqa: F401  (used by the sections below)
+from wagtail import hooks
 
 # =============================================================================
 # Self-service editing: the "Directory" admin menu (validation queue of change
@@ -13,3 +13,43 @@ from wagtail import hooks  # noqa: F401  (used by the sections below)
 # initiatives, partnerships, memberships and reference data).
 # Code in directory/admin_editing.py.
 # =============================================================================
+
+
+# =============================================================================
+# Import of the directory (recensement files, CSV or HSDS JSON): the
+# "Importer le répertoire" item of the Directory menu and its pages under
+# /admin/directory/import/. Code in directory/admin_import.py and
+# directory/import_jobs.py.
+# =============================================================================
+
+
+@hooks.register("register_admin_urls")
+def register_directory_import_urls():
+    from django.urls import include, path
+
+    from directory import admin_import
+
+    return [path("directory/import/", include((admin_import.urlpatterns, "directory_import")))]
+
+
+@hooks.register("register_directory_menu_item")
+def register_directory_import_menu_item():
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from wagtail.admin.menu import MenuItem
+
+    class StaffMenuItem(MenuItem):
+        def is_shown(self, request):
+            return request.user.is_staff
+
+    return StaffMenuItem(
+        _("Import the directory"),
+        reverse("directory_import:index"),
+        name="directory-import",
+        icon_name="upload",
+        order=900,
+    )
+
+
+# === End of the import of the directory =======================================

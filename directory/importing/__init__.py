@@ -1,0 +1,174 @@
+"""Importing the recensement's files into the directory: CSV template or HSDS 3.0 JSON.
+
+Three steps, all or nothing:
+
+1. **Parse** the file into plans (one per organisation, one per service),
+   with typed values. CSV: one row per service, the organisation's columns
+   repeated or filled on its first row only (see :data:`COLUMNS`). HSDS
+   JSON: what ``/api/hsds/`` serves (a list of organizations and/or
+   services, or an API page with ``contents``).
+2. **Validate** every plan: values against the model fields, codes against
+   the reference data, matches against the records already there. Every
+   problem is reported with its line (CSV) or record number (JSON), its
+   column and the reason, in the active language; then nothing is written.
+3. **Apply** every plan in one transaction (rolled back for a dry run).
+
+Matching, so that importing the same file twice updates instead of
+duplicating: on ``organisme_id`` / ``service_id`` (HSDS ``id``) when given,
+else on the organisation's name, then the service's name within it, both
+compared without case or accents.
+
+Update rules: a column present in the file sets the field, even to empty; a
+column absent leaves it alone. Categories, client statuses, languages and
+territories are replaced by the file's list. Phones and locations are added
+or updated, never removed. A new record lands *pending* (awaiting
+verification); an existing record whose content changes goes back to
+*pending*; an unchanged record is left as it was. A ``etat`` column sets
+the state instead, for staff only. ``source`` comes from the file's
+``source`` column, else from the default chosen for the import.
+
+Override point: ``progress(phase, done, total)``, called as the steps go.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from directory.models import RecordHistory, RecordSource
+
+from .apply import Applier
+from .checks import validate
+from .common import (
+    CSV,
+    FORMATS,
+    HSDS_JSON,
+    IMPORTING,
+    VALIDATING,
+    ImportRefused,
+    ImportReport,
+    Problems,
+    Progress,
+    RowError,
+    Vocabulary,
+)
+from .csv_template import COLUMNS, CsvPlanner, read_csv, template_csv
+from .hsds_json import HsdsPlanner
+
+# --- The whole import ------------------------------------------------------------------
+
+
+def _no_progress(phase: str, done: int, total: int) -> None:
+    return None
+
+
+def directory_import(
+    *,
+    content: bytes,
+    file_format: str,
+    user=None,
+    honour_state: bool,
+    default_source: str = RecordSource.DOCUMENT,
+    dry_run: bool = False,
+    note: str = "",
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a recensement file, all or nothing; the report lists every bad row.
+
+    ``honour_state``: whether an ``etat`` column may set the publication
+    state (staff only; the management command is run by an operator).
+    Messages are in the active language. A dry run validates and applies,
+    then rolls back, so its counts are the real ones.
+    """
+    progress = progress or _no_progress
+    report = ImportReport(file_format=file_format, dry_run=dry_run)
+    problems = Problems()
+    vocabulary = Vocabulary()
+    try:
+        if file_format == CSV:
+            columns, rows = read_csv(content)
+            report.total = len(rows)
+            planner = CsvPlanner(columns, vocabulary, problems)
+            for line, row in rows:
+                planner.add_row(line, row)
+        elif file_format == HSDS_JSON:
+            records = HsdsPlanner.records(content)
+            report.total = len(records)
+            planner = HsdsPlanner(vocabulary, problems)
+            for number, record in enumerate(records, start=1):
+                planner.add_record(number, record)
+        else:
+            raise ValueError(f"Unknown import format: {file_format}")
+    except ImportRefused as refused:
+        report.errors = [refused.error]
+        return report
+
+    progress(VALIDATING, 0, report.total)
+    validate(
+        planner.organisations,
+        planner.services,
+        problems=problems,
+        file_format=file_format,
+        honour_state=honour_state,
+        progress=lambda phase, done, total: progress(
+            phase, done * report.total // max(total, 1), report.total
+        ),
+    )
+    if problems:
+        report.errors = sorted(problems.errors, key=lambda e: (e.line, e.column))
+        return report
+
+    applier = Applier(
+        user=user,
+        default_source=default_source,
+        honour_state=honour_state,
+        note=note,
+        report=report,
+    )
+    steps = len(planner.organisations) + len(planner.services)
+    done = 0
+    current = None
+    try:
+        with transaction.atomic():
+            for current in planner.organisations:
+                applier.organisation(current)
+                done += 1
+                progress(IMPORTING, done * report.total // max(steps, 1), report.total)
+            for current in planner.services:
+                applier.service(current)
+                done += 1
+                progress(IMPORTING, done * report.total // max(steps, 1), report.total)
+            RecordHistory.objects.bulk_create(applier.history)
+            if dry_run:
+                transaction.set_rollback(True)
+    except (ValidationError, IntegrityError) as error:
+        line = current.line if current is not None else 0
+        messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+        report.errors = [RowError(line, "", message) for message in messages]
+        report.created.clear()
+        report.updated.clear()
+        report.unchanged.clear()
+    return report
+
+
+def detect_format(filename: str, content: bytes) -> str:
+    """``hsds-json`` for ``.json`` files or content that starts like JSON, else ``csv``."""
+    if filename.lower().endswith(".json"):
+        return HSDS_JSON
+    head = content[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return HSDS_JSON if head[:1] in (b"[", b"{") else CSV
+
+
+__all__ = [
+    "COLUMNS",
+    "CSV",
+    "FORMATS",
+    "HSDS_JSON",
+    "IMPORTING",
+    "VALIDATING",
+    "ImportReport",
+    "RowError",
+    "detect_format",
+    "directory_import",
+    "template_csv",
+]

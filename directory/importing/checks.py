@@ -1,0 +1,192 @@
+"""Validating plans against the model fields and what the directory already holds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from directory.models import (
+    Location,
+    Organisation,
+    Service,
+)
+from directory.search import fold
+
+from .common import (
+    CSV,
+    VALIDATING,
+    OrganisationPlan,
+    Problems,
+    Progress,
+    ServicePlan,
+)
+from .csv_template import ORGANISATION_FIELDS, SERVICE_FIELDS
+
+# --- Validating -------------------------------------------------------------------------
+
+
+def _check_values(
+    model, values: dict, *, line: int, columns: dict, problems: Problems, prefix: str = ""
+) -> None:
+    """Each value against its model field (length, e-mail, URL, choices, required)."""
+    for name, value in values.items():
+        model_field = model._meta.get_field(name)
+        try:
+            model_field.clean(value if value is not None else None, None)
+        except ValidationError as error:
+            for message in error.messages:
+                problems.report(line, prefix + columns.get(name, name), message)
+
+
+class Matcher:
+    """What is already in the directory, indexed once for the whole file."""
+
+    def __init__(self):
+        self.organisations_by_uuid = {o.uuid: o for o in Organisation.objects.all()}
+        self.organisations_by_name = defaultdict(list)
+        for organisation in self.organisations_by_uuid.values():
+            self.organisations_by_name[fold(organisation.name)].append(organisation)
+        services = list(Service.objects.all())
+        self.services_by_uuid = {s.uuid: s for s in services}
+        self.services_by_name = defaultdict(list)
+        for service in services:
+            self.services_by_name[(service.organisation_id, fold(service.name))].append(service)
+
+
+def validate(
+    organisations: list[OrganisationPlan],
+    services: list[ServicePlan],
+    *,
+    problems: Problems,
+    file_format: str,
+    honour_state: bool,
+    progress: Progress,
+) -> None:
+    matcher = Matcher()
+    total = len(organisations) + len(services)
+    done = 0
+    organisation_columns = {v: k for k, v in ORGANISATION_FIELDS.items()}
+    service_columns = {v: k for k, v in SERVICE_FIELDS.items()}
+    csv_format = file_format == CSV
+
+    for plan in organisations:
+        if plan.uuid and plan.uuid in matcher.organisations_by_uuid:
+            plan.instance = matcher.organisations_by_uuid[plan.uuid]
+        elif not plan.uuid and plan.name:
+            same_name = matcher.organisations_by_name.get(fold(plan.name), [])
+            if len(same_name) > 1:
+                problems.report(
+                    plan.line,
+                    "organisme" if csv_format else "name",
+                    _(
+                        "Several organisations are named « %(name)s »: "
+                        "add the organisme_id column to say which."
+                    )
+                    % {"name": plan.name},
+                )
+            elif same_name:
+                plan.instance = same_name[0]
+        if plan.instance is None and not plan.values.get("name"):
+            problems.report(
+                plan.line,
+                "organisme" if csv_format else "name",
+                _("The organisation's name is required."),
+            )
+        values = dict(plan.values)
+        if plan.instance is not None and not values.get("name"):
+            values.pop("name", None)
+        _check_values(
+            Organisation,
+            values,
+            line=plan.line,
+            columns=organisation_columns if csv_format else {},
+            problems=problems,
+        )
+        if plan.state and not honour_state:
+            problems.report(
+                plan.line,
+                "etat",
+                _("Only staff may set the publication state: remove the etat column."),
+            )
+        for location in plan.locations:
+            _check_values(
+                Location,
+                {k: v for k, v in location.values.items() if k not in {"latitude", "longitude"}},
+                line=plan.line,
+                columns={},
+                problems=problems,
+            )
+        done += 1
+        progress(VALIDATING, done, total)
+
+    seen: dict = {}
+    for plan in services:
+        organisation = plan.organisation
+        existing_org = organisation.instance
+        if plan.uuid and plan.uuid in matcher.services_by_uuid:
+            plan.instance = matcher.services_by_uuid[plan.uuid]
+            if existing_org is None or plan.instance.organisation_id != existing_org.pk:
+                problems.report(
+                    plan.line,
+                    "service_id" if csv_format else "id",
+                    _("This identifier belongs to a service of another organisation."),
+                )
+        elif not plan.uuid and existing_org is not None and plan.name:
+            same_name = matcher.services_by_name.get((existing_org.pk, fold(plan.name)), [])
+            if len(same_name) > 1:
+                problems.report(
+                    plan.line,
+                    "service" if csv_format else "name",
+                    _(
+                        "This organisation has several services named « %(name)s »: "
+                        "add the service_id column to say which."
+                    )
+                    % {"name": plan.name},
+                )
+            elif same_name:
+                plan.instance = same_name[0]
+        key = (id(organisation), plan.uuid or fold(plan.name))
+        if key in seen:
+            problems.report(
+                plan.line,
+                "service" if csv_format else "id",
+                _("This service already appears on line %(line)s.") % {"line": seen[key]},
+            )
+        seen.setdefault(key, plan.line)
+        values = dict(plan.values)
+        if plan.instance is not None and not values.get("name"):
+            values.pop("name", None)
+        elif not values.get("name"):
+            values["name"] = ""
+        _check_values(
+            Service,
+            values,
+            line=plan.line,
+            columns=service_columns if csv_format else {},
+            problems=problems,
+        )
+        if plan.state and not honour_state:
+            problems.report(
+                plan.line,
+                "etat",
+                _("Only staff may set the publication state: remove the etat column."),
+            )
+        for location in plan.locations:
+            _check_values(
+                Location,
+                {k: v for k, v in location.values.items() if k not in {"latitude", "longitude"}},
+                line=plan.line,
+                columns={
+                    "name": "lieu",
+                    "address": "adresse",
+                    "municipality": "municipalite",
+                    "postal_code": "code_postal",
+                }
+                if csv_format
+                else {},
+                problems=problems,
+            )
+        done += 1
+        progress(VALIDATING, done, total)

@@ -1,0 +1,583 @@
+"""The recensement's CSV template: its columns, and reading a file into plans."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import uuid
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import ngettext
+
+from directory.models import (
+    OrganisationKind,
+    PublicationState,
+    RecordSource,
+    ServiceStatus,
+)
+from directory.search import fold
+
+from .common import (
+    CHOICE_ALIASES,
+    MAX_RECORDS,
+    ImportRefused,
+    LocationPlan,
+    OrganisationPlan,
+    Problems,
+    RowError,
+    ServicePlan,
+    Vocabulary,
+    decode,
+    digits,
+    lookup_list,
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    parse_phone,
+    parse_postal_code,
+    parse_uuid,
+    unknown_categories,
+    unknown_languages,
+    unknown_statuses,
+    unknown_territories,
+)
+
+# --- The CSV template ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the template: its (French) name, what it holds, an example value."""
+
+    name: str
+    help: str
+    example: str = ""
+
+
+ORGANISATION_COLUMNS = (
+    Column(
+        "organisme_id", _l("Identifier (UUID) of the organisation, as the HSDS export gives it")
+    ),
+    Column(
+        "organisme", _l("Name of the organisation (required)"), "Service d'aide aux Néo-Canadiens"
+    ),
+    Column("organisme_en", _l("English name of the organisation"), "Newcomer Aid Service"),
+    Column("sigle", _l("Acronym"), "SANC"),
+    Column("type_organisme", _l("Type: code or label (community, municipality…)"), "community"),
+    Column("mission", _l("Mission of the organisation"), "Accueillir les personnes immigrantes."),
+    Column("mission_en", _l("Mission in English")),
+    Column("site_web", _l("Website (https://…)"), "https://www.sanc-sherbrooke.ca"),
+    Column("courriel_organisme", _l("E-mail of the organisation")),
+    Column("telephone_organisme", _l("Phone of the organisation"), "819 566-5373"),
+    Column(
+        "territoires_organisme",
+        _l("Territories where the organisation works, separated by ;"),
+        "Sherbrooke",
+    ),
+)
+SERVICE_COLUMNS = (
+    Column("service_id", _l("Identifier (UUID) of the service, as the HSDS export gives it")),
+    Column(
+        "service",
+        _l("Name of the service (empty: a line about the organisation only)"),
+        "Accueil et installation",
+    ),
+    Column("service_en", _l("English name of the service"), "Reception and settlement"),
+    Column(
+        "description",
+        _l("Description of the service"),
+        "Accueil « personnalisé » à l'arrivée.",
+    ),
+    Column("description_en", _l("Description in English")),
+    Column(
+        "categories",
+        _l("Category codes, separated by ; or ,"),
+        "ACC.ARRIVEE; ACC.ACCOMP",
+    ),
+    Column(
+        "statuts_clientele",
+        _l("Codes of the client statuses accepted, separated by ;"),
+        "REFUGIE_RPCE",
+    ),
+    Column("langues", _l("ISO 639 codes of the languages, separated by ;"), "fr; en; es"),
+    Column("territoires", _l("Territories served (name or code), separated by ;"), "Sherbrooke"),
+    Column("admissibilite", _l("Eligibility")),
+    Column("admissibilite_en", _l("Eligibility in English")),
+    Column("frais", _l("Fees (empty if free)")),
+    Column("frais_en", _l("Fees in English")),
+    Column("modalites_acces", _l("How to access the service"), "Sur rendez-vous."),
+    Column("modalites_acces_en", _l("How to access, in English")),
+    Column("documents_requis", _l("Documents to bring")),
+    Column("documents_requis_en", _l("Required documents in English")),
+    Column("horaire", _l("Opening hours, as text"), "Du lundi au vendredi, 8 h 30 à 16 h 30"),
+    Column("horaire_en", _l("Opening hours in English")),
+    Column(
+        "statut_service",
+        _l("active, temporarily closed, inactive or defunct"),
+        "active",
+    ),
+    Column("courriel_service", _l("E-mail of the service")),
+    Column("page_web_service", _l("Web page of the service (https://…)")),
+    Column("telephone", _l("Phone of the service"), "819 566-5373"),
+    Column("poste", _l("Phone extension (digits)"), "221"),
+    Column(
+        "date_confirmation",
+        _l("Date the information was confirmed (YYYY-MM-DD)"),
+        "2025-03-14",
+    ),
+)
+LOCATION_COLUMNS = (
+    Column("lieu", _l("Name of the place where the service is given"), "Bureau principal"),
+    Column("adresse", _l("Street address"), "1, rue King Ouest"),
+    Column("municipalite", _l("Municipality"), "Sherbrooke"),
+    Column("code_postal", _l("Postal code (A1A 1A1)"), "J1H 1P1"),
+    Column("latitude", _l("Latitude (decimal point or comma)"), "45,4042"),
+    Column("longitude", _l("Longitude"), "-71,8929"),
+)
+RECORD_COLUMNS = (
+    Column(
+        "source",
+        _l("document, survey (sondage), interview (entrevue) or self_declared"),
+        "survey",
+    ),
+    Column("sources", _l("Documents, links or interviews the information comes from")),
+    Column(
+        "etat",
+        _l("Publication state (staff only): pending, published, draft or archived"),
+    ),
+)
+COLUMNS = ORGANISATION_COLUMNS + SERVICE_COLUMNS + LOCATION_COLUMNS + RECORD_COLUMNS
+COLUMN_NAMES = tuple(column.name for column in COLUMNS)
+
+# Column → (organisation field | service field), for the plain text and URL columns.
+ORGANISATION_FIELDS = {
+    "organisme": "name",
+    "organisme_en": "name_en",
+    "sigle": "acronym",
+    "mission": "mission",
+    "mission_en": "mission_en",
+    "site_web": "website",
+    "courriel_organisme": "email",
+    "sources": "source_notes",
+}
+SERVICE_FIELDS = {
+    "service": "name",
+    "service_en": "name_en",
+    "description": "description",
+    "description_en": "description_en",
+    "admissibilite": "eligibility",
+    "admissibilite_en": "eligibility_en",
+    "frais": "fees",
+    "frais_en": "fees_en",
+    "modalites_acces": "how_to_access",
+    "modalites_acces_en": "how_to_access_en",
+    "documents_requis": "required_documents",
+    "documents_requis_en": "required_documents_en",
+    "horaire": "schedule",
+    "horaire_en": "schedule_en",
+    "courriel_service": "email",
+    "page_web_service": "url",
+    "sources": "source_notes",
+}
+SERVICE_ONLY_COLUMNS = {c.name for c in SERVICE_COLUMNS + LOCATION_COLUMNS} - {
+    "service",
+    "service_id",
+}
+
+
+def template_rows() -> list[list[str]]:
+    """The downloadable template: the header, then one example row."""
+    return [list(COLUMN_NAMES), [column.example for column in COLUMNS]]
+
+
+def template_csv() -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(template_rows())
+    return buffer.getvalue()
+
+
+# --- Reading CSV -----------------------------------------------------------------------
+
+
+WEB_COLUMNS = {"site_web", "page_web_service"}
+BARE_DOMAIN = re.compile(r"^(www\.)?[\w-]+(\.[\w-]+)*\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
+
+
+def _cell(column: str, value: str) -> str:
+    """A web address written without its scheme (www.example.org) gets https://."""
+    if column in WEB_COLUMNS and value and BARE_DOMAIN.match(value):
+        return f"https://{value}"
+    return value
+
+
+def _header_name(raw: str) -> str:
+    return re.sub(r"[\s\-]+", "_", fold(raw.strip().lstrip("\ufeff")))
+
+
+def read_csv(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """(columns, [(line, {column: value})]); lines count from 1, the header being line 1."""
+    text = decode(content)
+    if not text.strip():
+        raise ImportRefused(RowError(1, "", _("The file is empty.")))
+    first_line = text.splitlines()[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except csv.Error as error:
+        raise ImportRefused(RowError(1, "", str(error))) from error
+    columns = [_header_name(name) for name in header]
+    unknown = [
+        raw for raw, name in zip(header, columns, strict=True) if name and name not in COLUMN_NAMES
+    ]
+    if unknown:
+        raise ImportRefused(
+            RowError(
+                1,
+                "",
+                ngettext(
+                    "Unknown column: %(columns)s. Check its spelling against the template.",
+                    "Unknown columns: %(columns)s. Check their spelling against the template.",
+                    len(unknown),
+                )
+                % {"columns": ", ".join(f"« {name} »" for name in unknown)},
+            )
+        )
+    if "organisme" not in columns:
+        raise ImportRefused(
+            RowError(1, "organisme", _("The column « organisme » is missing: it is required."))
+        )
+    duplicates = sorted({name for name in columns if name and columns.count(name) > 1})
+    if duplicates:
+        raise ImportRefused(
+            RowError(
+                1, "", _("Columns given twice: %(columns)s.") % {"columns": ", ".join(duplicates)}
+            )
+        )
+    rows = []
+    line = reader.line_num
+    try:
+        for cells in reader:
+            start, line = line + 1, reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(columns):
+                extra = [cell for cell in cells[len(columns) :] if cell.strip()]
+                if extra:
+                    rows.append((start, {"__extra__": str(len(cells))}))
+                    continue
+            values = {
+                name: _cell(name, (cells[i] if i < len(cells) else "").strip())
+                for i, name in enumerate(columns)
+                if name
+            }
+            rows.append((start, values))
+            if len(rows) > MAX_RECORDS:
+                raise ImportRefused(
+                    RowError(
+                        start,
+                        "",
+                        _("The file has more than %(max)s rows: split it into several files.")
+                        % {"max": MAX_RECORDS},
+                    )
+                )
+    except csv.Error as error:
+        raise ImportRefused(RowError(line + 1, "", str(error))) from error
+    return [name for name in columns if name], rows
+
+
+class CsvPlanner:
+    """Turns CSV rows into organisation and service plans, reporting every bad cell."""
+
+    def __init__(self, columns: list[str], vocabulary: Vocabulary, problems: Problems):
+        self.columns = set(columns)
+        self.vocabulary = vocabulary
+        self.problems = problems
+        self.organisations: list[OrganisationPlan] = []
+        self.services: list[ServicePlan] = []
+        self._by_uuid: dict[uuid.UUID, OrganisationPlan] = {}
+        self._by_name: dict[str, OrganisationPlan] = {}
+        self._meta_line: int | None = None
+        self._meta: tuple[str | None, str | None] = (None, None)
+
+    def has(self, column: str) -> bool:
+        return column in self.columns
+
+    def add_row(self, line: int, row: dict[str, str]) -> None:
+        if "__extra__" in row:
+            self.problems.report(
+                line, "", _("This line has more cells than the header has columns.")
+            )
+            return
+        organisation = self._organisation(line, row)
+        if organisation is None:
+            return
+        name = row.get("service", "")
+        if not name and not row.get("service_id", ""):
+            filled = sorted(c for c in SERVICE_ONLY_COLUMNS if row.get(c))
+            if filled:
+                self.problems.report(
+                    line,
+                    "service",
+                    _("A service name is required when service columns are filled (%(columns)s).")
+                    % {"columns": ", ".join(filled)},
+                )
+            return
+        self.services.append(self._service(line, row, organisation))
+
+    # -- organisations
+
+    def _organisation(self, line: int, row: dict[str, str]) -> OrganisationPlan | None:
+        p = self.problems
+        name = row.get("organisme", "")
+        identifier = None
+        if row.get("organisme_id"):
+            identifier = parse_uuid(
+                row["organisme_id"], line=line, column="organisme_id", problems=p
+            )
+        if not name and identifier is None:
+            p.report(line, "organisme", _("The organisation's name is required."))
+            return None
+        plan = (self._by_uuid.get(identifier) if identifier else None) or (
+            self._by_name.get(fold(name)) if name else None
+        )
+        if plan is None:
+            plan = OrganisationPlan(line=line, name=name, uuid=identifier)
+            self.organisations.append(plan)
+        elif identifier and plan.uuid and plan.uuid != identifier:
+            p.report(
+                line,
+                "organisme_id",
+                _("Line %(line)s gives another identifier to the organisation « %(name)s ».")
+                % {"line": plan.line, "name": plan.name},
+            )
+            return None
+        plan.uuid = plan.uuid or identifier
+        plan.name = plan.name or name
+        if plan.uuid:
+            self._by_uuid[plan.uuid] = plan
+        if name:
+            self._by_name.setdefault(fold(name), plan)
+
+        for column, model_field in ORGANISATION_FIELDS.items():
+            if self.has(column) and column != "sources":
+                self._merge(plan, line, column, model_field, row.get(column, ""))
+        if self.has("type_organisme") and row.get("type_organisme"):
+            kind = parse_choice(
+                row["type_organisme"],
+                OrganisationKind,
+                CHOICE_ALIASES["kind"],
+                line=line,
+                column="type_organisme",
+                problems=p,
+            )
+            self._merge_attr(plan, line, "type_organisme", "kind", kind)
+        if self.has("territoires_organisme") and plan.territories is None:
+            plan.territories = []
+        if row.get("territoires_organisme"):
+            found = lookup_list(
+                row["territoires_organisme"],
+                self.vocabulary.territories,
+                line=line,
+                column="territoires_organisme",
+                problems=p,
+                unknown=unknown_territories,
+            )
+            plan.territories += [t for t in found if t not in plan.territories]
+        if row.get("telephone_organisme"):
+            phone = parse_phone(
+                row["telephone_organisme"],
+                "",
+                line=line,
+                column="telephone_organisme",
+                extension_column="",
+                problems=p,
+            )
+            if phone and digits(phone.number) not in {digits(x.number) for x in plan.phones}:
+                plan.phones.append(phone)
+        self._record_meta(plan, line, row)
+        return plan
+
+    def _merge(self, plan, line: int, column: str, model_field: str, value: str) -> None:
+        """First non-empty value wins; a different non-empty value later is an error."""
+        current = plan.values.get(model_field)
+        if not current:
+            plan.values[model_field] = value
+            if value:
+                plan.value_lines[model_field] = line
+        elif value and fold(value) != fold(current):
+            self.problems.report(
+                line,
+                column,
+                _(
+                    "« %(value)s » differs from the organisation's value "
+                    "on line %(line)s (« %(other)s »)."
+                )
+                % {"value": value, "line": plan.value_lines[model_field], "other": current},
+            )
+
+    def _merge_attr(self, plan, line: int, column: str, attribute: str, value) -> None:
+        current = getattr(plan, attribute)
+        if value is None:
+            return
+        if current is None:
+            setattr(plan, attribute, value)
+        elif current != value:
+            self.problems.report(
+                line,
+                column,
+                _(
+                    "« %(value)s » differs from the value given on an earlier line "
+                    "for this organisation (« %(other)s »)."
+                )
+                % {"value": value, "other": current},
+            )
+
+    def _record_meta(self, plan, line: int, row: dict[str, str]) -> None:
+        """``source`` and ``etat`` (parsed once per row), and ``sources`` for the organisation."""
+        source, state = self._row_meta(line, row)
+        if isinstance(plan, OrganisationPlan):
+            self._merge_attr(plan, line, "source", "source", source)
+            self._merge_attr(plan, line, "etat", "state", state)
+            if self.has("sources"):
+                self._merge(plan, line, "sources", "source_notes", row.get("sources", ""))
+        else:
+            plan.source, plan.state = source, state
+
+    def _row_meta(self, line: int, row: dict[str, str]) -> tuple[str | None, str | None]:
+        if self._meta_line != line:
+            p = self.problems
+            self._meta_line = line
+            self._meta = (
+                parse_choice(
+                    row["source"],
+                    RecordSource,
+                    CHOICE_ALIASES["source"],
+                    line=line,
+                    column="source",
+                    problems=p,
+                )
+                if row.get("source")
+                else None,
+                parse_choice(
+                    row["etat"],
+                    PublicationState,
+                    CHOICE_ALIASES["state"],
+                    line=line,
+                    column="etat",
+                    problems=p,
+                )
+                if row.get("etat")
+                else None,
+            )
+        return self._meta
+
+    # -- services
+
+    def _service(
+        self, line: int, row: dict[str, str], organisation: OrganisationPlan
+    ) -> ServicePlan:
+        p, v = self.problems, self.vocabulary
+        identifier = None
+        if row.get("service_id"):
+            identifier = parse_uuid(row["service_id"], line=line, column="service_id", problems=p)
+        plan = ServicePlan(
+            line=line, organisation=organisation, name=row.get("service", ""), uuid=identifier
+        )
+        for column, model_field in SERVICE_FIELDS.items():
+            if self.has(column):
+                plan.values[model_field] = row.get(column, "")
+        if self.has("statut_service"):
+            plan.values["status"] = ServiceStatus.ACTIVE
+            if row.get("statut_service"):
+                plan.values["status"] = (
+                    parse_choice(
+                        row["statut_service"],
+                        ServiceStatus,
+                        CHOICE_ALIASES["status"],
+                        line=line,
+                        column="statut_service",
+                        problems=p,
+                    )
+                    or ServiceStatus.ACTIVE
+                )
+        if self.has("date_confirmation"):
+            plan.values["assured_date"] = (
+                parse_date(
+                    row["date_confirmation"], line=line, column="date_confirmation", problems=p
+                )
+                if row.get("date_confirmation")
+                else None
+            )
+        lists = (
+            ("categories", "categories", v.categories, unknown_categories),
+            ("statuts_clientele", "client_statuses", v.client_statuses, unknown_statuses),
+            ("langues", "languages", v.languages, unknown_languages),
+            ("territoires", "territories", v.territories, unknown_territories),
+        )
+        for column, attribute, index, unknown in lists:
+            if self.has(column):
+                setattr(
+                    plan,
+                    attribute,
+                    lookup_list(
+                        row.get(column, ""),
+                        index,
+                        line=line,
+                        column=column,
+                        problems=p,
+                        unknown=unknown,
+                    ),
+                )
+        if row.get("telephone") or row.get("poste"):
+            phone = parse_phone(
+                row.get("telephone", ""),
+                row.get("poste", ""),
+                line=line,
+                column="telephone",
+                extension_column="poste",
+                problems=p,
+            )
+            if phone:
+                plan.phones.append(phone)
+        location = self._location(line, row)
+        if location:
+            plan.locations.append(location)
+        self._record_meta(plan, line, row)
+        return plan
+
+    def _location(self, line: int, row: dict[str, str]) -> LocationPlan | None:
+        p = self.problems
+        if not any(row.get(c.name) for c in LOCATION_COLUMNS):
+            return None
+        values = {
+            "name": row.get("lieu", ""),
+            "address": " ".join(row.get("adresse", "").split()),
+            "municipality": row.get("municipalite", ""),
+            "postal_code": "",
+            "latitude": None,
+            "longitude": None,
+        }
+        if row.get("code_postal"):
+            values["postal_code"] = parse_postal_code(
+                row["code_postal"], line=line, column="code_postal", problems=p
+            )
+        latitude, longitude = row.get("latitude", ""), row.get("longitude", "")
+        if bool(latitude) != bool(longitude):
+            p.report(
+                line,
+                "latitude" if not latitude else "longitude",
+                _("Give both latitude and longitude, or neither."),
+            )
+        elif latitude:
+            values["latitude"] = parse_decimal(
+                latitude, line=line, column="latitude", problems=p, minimum=-90, maximum=90
+            )
+            values["longitude"] = parse_decimal(
+                longitude, line=line, column="longitude", problems=p, minimum=-180, maximum=180
+            )
+        return LocationPlan(values=values)
