@@ -15,4 +15,57 @@ urlpatterns = [
     path("account/", accounts.my_account, name="my_account"),
     # Self-service editing by organisation admins.
     path("manage/<slug:slug>/", editing.manage_organisation, name="manage_organisation"),
+    path(
+        "manage/<slug:slug>/profile/",
+        editing.organisation_edit,
+        name="manage_organisation_edit",
+    ),
+    path(
+        "manage/<slug:slug>/submit/",
+        editing.organisation_submit,
+        name="manage_organisation_submit",
+    ),
+    path("manage/<slug:slug>/services/", editing.service_list, name="manage_services"),
+    path(
+        "manage/<slug:slug>/services/new/",
+        editing.service_create,
+        name="manage_service_create",
+    ),
+    path(
+        "manage/<slug:slug>/services/<slug:service_slug>/",
+        editing.service_edit,
+        name="manage_service_edit",
+    ),
+    path(
+        "manage/<slug:slug>/services/<slug:service_slug>/archive/",
+        editing.service_archive,
+        name="manage_service_archive",
+    ),
+    path(
+        "manage/<slug:slug>/services/<slug:service_slug>/submit/",
+        editing.service_submit,
+        name="manage_service_submit",
+    ),
+    path("manage/<slug:slug>/locations/", editing.location_list, name="manage_locations"),
+    path(
+        "manage/<slug:slug>/locations/new/",
+        editing.location_create,
+        name="manage_location_create",
+    ),
+    path(
+        "manage/<slug:slug>/locations/<uuid:location_uuid>/",
+        editing.location_edit,
+        name="manage_location_edit",
+    ),
+    path(
+        "manage/<slug:slug>/requests/<uuid:uuid>/",
+        editing.change_request_detail,
+        name="change_request_detail",
+    ),
+    path(
+        "manage/<slug:slug>/requests/<uuid:uuid>/withdraw/",
+        editing.change_request_withdraw,
+        name="change_request_withdraw",
+    ),
+    # End of self-service editing.
 ]

@@ -11,8 +11,19 @@ from wagtail import hooks
 # Self-service editing: the "Directory" admin menu (validation queue of change
 # requests, and staff management of organisations, services, locations,
 # initiatives, partnerships, memberships and reference data).
-# Code in directory/admin_editing.py.
+# Code in directory/admin_editing.py. To add an item to that menu from another
+# section: @hooks.register("register_directory_menu_item") returning a MenuItem.
 # =============================================================================
+
+
+@hooks.register("register_admin_viewset")
+def register_directory_admin():
+    from directory.admin_editing import DirectoryViewSetGroup
+
+    return DirectoryViewSetGroup()
+
+
+# === End of self-service editing =============================================
 
 
 # =============================================================================
