@@ -91,11 +91,17 @@ def test_descriptor_names_the_data_licence_and_keeps_only_inner_foreign_keys(pac
 
 
 def _typed(row: dict, resource: dict) -> dict:
-    """A CSV row as the JSON object HSDS describes: empty cells left out, numbers as numbers."""
-    types = {field["name"]: field["type"] for field in resource["schema"]["fields"]}
+    """A CSV row as the JSON object HSDS describes: numbers as numbers, empty optional
+    cells left out, empty required cells kept as empty strings (an address whose street
+    or postal code the recensement does not know yet: see PROFILE.md)."""
+    fields = resource["schema"]["fields"]
+    types = {field["name"]: field["type"] for field in fields}
+    required = {f["name"] for f in fields if f.get("constraints", {}).get("required")}
     obj = {}
     for name, value in row.items():
         if value == "":
+            if name in required and types[name] == "string":
+                obj[name] = ""
             continue
         if types[name] == "number":
             obj[name] = float(value)
