@@ -13,6 +13,23 @@ urlpatterns = [
     path("services/<slug:slug>/", public.service_detail, name="service_detail"),
     # Accounts and memberships.
     path("account/", accounts.my_account, name="my_account"),
+    path("account/profile/", accounts.profile_update, name="profile_update"),
+    path("account/memberships/", accounts.membership_request, name="membership_request"),
+    path(
+        "account/memberships/<int:membership_id>/leave/",
+        accounts.membership_leave,
+        name="membership_leave",
+    ),
+    path(
+        "account/memberships/<int:membership_id>/decide/",
+        accounts.membership_decide,
+        name="membership_decide",
+    ),
+    path(
+        "account/organisations/<slug:slug>/members/",
+        accounts.organisation_members,
+        name="organisation_members",
+    ),
     # Self-service editing by organisation admins.
     path("manage/<slug:slug>/", editing.manage_organisation, name="manage_organisation"),
     path(

@@ -166,6 +166,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "directory:my_account"
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Wagtail's own password reset has no rate limit: allauth's is the only one.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 ACCOUNT_ADAPTER = "directory.accounts.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
