@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.db import connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .importing import CSV, VALIDATING, detect_format, directory_import
 from .models import ImportJob
@@ -174,7 +175,9 @@ def import_job_status(job: ImportJob) -> dict:
         "progress_text": progress_text,
         "dry_run": job.dry_run,
         "file_format": job.file_format,
-        "line_label": str(_("Line") if job.file_format == CSV else _("Record")),
+        "line_label": str(
+            _("Line") if job.file_format == CSV else pgettext("JSON record number", "Record")
+        ),
         "errors": job.errors if job.is_finished else [],
         "error_count": len(job.errors),
         "summary": job.summary,

@@ -224,41 +224,40 @@ def lookup_list(
     return found
 
 
-def _unknown(singular: str, plural: str) -> Callable[[list[str]], str]:
-    def message(values: list[str]) -> str:
-        return ngettext(singular, plural, len(values)) % {
-            "values": ", ".join(f"« {value} »" for value in values)
-        }
-
-    return message
+def _quoted(values: list[str]) -> dict:
+    return {"values": ", ".join(f"« {value} »" for value in values)}
 
 
-def unknown_categories(values):
-    return _unknown(
-        "Unknown category: %(values)s. Use the codes of the list of codes.",
-        "Unknown categories: %(values)s. Use the codes of the list of codes.",
-    )(values)
+def unknown_categories(values: list[str]) -> str:
+    return ngettext(
+        "Unknown category: %(values)s. See the list of codes on the import page.",
+        "Unknown categories: %(values)s. See the list of codes on the import page.",
+        len(values),
+    ) % _quoted(values)
 
 
-def unknown_statuses(values):
-    return _unknown(
-        "Unknown client status: %(values)s. Use the codes of the list of codes.",
-        "Unknown client statuses: %(values)s. Use the codes of the list of codes.",
-    )(values)
+def unknown_statuses(values: list[str]) -> str:
+    return ngettext(
+        "Unknown client status: %(values)s. See the list of codes on the import page.",
+        "Unknown client statuses: %(values)s. See the list of codes on the import page.",
+        len(values),
+    ) % _quoted(values)
 
 
-def unknown_languages(values):
-    return _unknown(
+def unknown_languages(values: list[str]) -> str:
+    return ngettext(
         "Unknown language: %(values)s. Use ISO 639 codes (fr, en, es…).",
         "Unknown languages: %(values)s. Use ISO 639 codes (fr, en, es…).",
-    )(values)
+        len(values),
+    ) % _quoted(values)
 
 
-def unknown_territories(values):
-    return _unknown(
+def unknown_territories(values: list[str]) -> str:
+    return ngettext(
         "Unknown territory: %(values)s. Use the names of Estrie's MRCs or Sherbrooke.",
         "Unknown territories: %(values)s. Use the names of Estrie's MRCs or Sherbrooke.",
-    )(values)
+        len(values),
+    ) % _quoted(values)
 
 
 # Words people write in a spreadsheet for our choices, beyond the codes and labels.

@@ -9,8 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from directory.models import (
     OrganisationKind,
@@ -59,94 +58,117 @@ class Column:
 
 ORGANISATION_COLUMNS = (
     Column(
-        "organisme_id", _l("Identifier (UUID) of the organisation, as the HSDS export gives it")
+        "organisme_id",
+        gettext_lazy("Identifier (UUID) of the organisation, as the HSDS export gives it"),
     ),
     Column(
-        "organisme", _l("Name of the organisation (required)"), "Service d'aide aux Néo-Canadiens"
+        "organisme",
+        gettext_lazy("Name of the organisation (required)"),
+        "Service d'aide aux Néo-Canadiens",
     ),
-    Column("organisme_en", _l("English name of the organisation"), "Newcomer Aid Service"),
-    Column("sigle", _l("Acronym"), "SANC"),
-    Column("type_organisme", _l("Type: code or label (community, municipality…)"), "community"),
-    Column("mission", _l("Mission of the organisation"), "Accueillir les personnes immigrantes."),
-    Column("mission_en", _l("Mission in English")),
-    Column("site_web", _l("Website (https://…)"), "https://www.sanc-sherbrooke.ca"),
-    Column("courriel_organisme", _l("E-mail of the organisation")),
-    Column("telephone_organisme", _l("Phone of the organisation"), "819 566-5373"),
+    Column(
+        "organisme_en", gettext_lazy("English name of the organisation"), "Newcomer Aid Service"
+    ),
+    Column("sigle", gettext_lazy("Acronym"), "SANC"),
+    Column(
+        "type_organisme",
+        gettext_lazy("Type: code or label (community, municipality…)"),
+        "community",
+    ),
+    Column(
+        "mission",
+        gettext_lazy("Mission of the organisation"),
+        "Accueillir les personnes immigrantes.",
+    ),
+    Column("mission_en", gettext_lazy("Mission in English")),
+    Column("site_web", gettext_lazy("Website (https://…)"), "https://www.sanc-sherbrooke.ca"),
+    Column("courriel_organisme", gettext_lazy("E-mail of the organisation")),
+    Column("telephone_organisme", gettext_lazy("Phone of the organisation"), "819 566-5373"),
     Column(
         "territoires_organisme",
-        _l("Territories where the organisation works, separated by ;"),
+        gettext_lazy("Territories where the organisation works, separated by ;"),
         "Sherbrooke",
     ),
 )
 SERVICE_COLUMNS = (
-    Column("service_id", _l("Identifier (UUID) of the service, as the HSDS export gives it")),
+    Column(
+        "service_id", gettext_lazy("Identifier (UUID) of the service, as the HSDS export gives it")
+    ),
     Column(
         "service",
-        _l("Name of the service (empty: a line about the organisation only)"),
+        gettext_lazy("Name of the service (empty: a line about the organisation only)"),
         "Accueil et installation",
     ),
-    Column("service_en", _l("English name of the service"), "Reception and settlement"),
+    Column("service_en", gettext_lazy("English name of the service"), "Reception and settlement"),
     Column(
         "description",
-        _l("Description of the service"),
+        gettext_lazy("Description of the service"),
         "Accueil « personnalisé » à l'arrivée.",
     ),
-    Column("description_en", _l("Description in English")),
+    Column("description_en", gettext_lazy("Description in English")),
     Column(
         "categories",
-        _l("Category codes, separated by ; or ,"),
+        gettext_lazy("Category codes, separated by ; or ,"),
         "ACC.ARRIVEE; ACC.ACCOMP",
     ),
     Column(
         "statuts_clientele",
-        _l("Codes of the client statuses accepted, separated by ;"),
+        gettext_lazy("Codes of the client statuses accepted, separated by ;"),
         "REFUGIE_RPCE",
     ),
-    Column("langues", _l("ISO 639 codes of the languages, separated by ;"), "fr; en; es"),
-    Column("territoires", _l("Territories served (name or code), separated by ;"), "Sherbrooke"),
-    Column("admissibilite", _l("Eligibility")),
-    Column("admissibilite_en", _l("Eligibility in English")),
-    Column("frais", _l("Fees (empty if free)")),
-    Column("frais_en", _l("Fees in English")),
-    Column("modalites_acces", _l("How to access the service"), "Sur rendez-vous."),
-    Column("modalites_acces_en", _l("How to access, in English")),
-    Column("documents_requis", _l("Documents to bring")),
-    Column("documents_requis_en", _l("Required documents in English")),
-    Column("horaire", _l("Opening hours, as text"), "Du lundi au vendredi, 8 h 30 à 16 h 30"),
-    Column("horaire_en", _l("Opening hours in English")),
+    Column("langues", gettext_lazy("ISO 639 codes of the languages, separated by ;"), "fr; en; es"),
+    Column(
+        "territoires",
+        gettext_lazy("Territories served (name or code), separated by ;"),
+        "Sherbrooke",
+    ),
+    Column("admissibilite", gettext_lazy("Eligibility")),
+    Column("admissibilite_en", gettext_lazy("Eligibility in English")),
+    Column("frais", gettext_lazy("Fees (empty if free)")),
+    Column("frais_en", gettext_lazy("Fees in English")),
+    Column("modalites_acces", gettext_lazy("How to access the service"), "Sur rendez-vous."),
+    Column("modalites_acces_en", gettext_lazy("How to access, in English")),
+    Column("documents_requis", gettext_lazy("Documents to bring")),
+    Column("documents_requis_en", gettext_lazy("Required documents in English")),
+    Column(
+        "horaire", gettext_lazy("Opening hours, as text"), "Du lundi au vendredi, 8 h 30 à 16 h 30"
+    ),
+    Column("horaire_en", gettext_lazy("Opening hours in English")),
     Column(
         "statut_service",
-        _l("active, temporarily closed, inactive or defunct"),
+        gettext_lazy("active, temporarily closed, inactive or defunct"),
         "active",
     ),
-    Column("courriel_service", _l("E-mail of the service")),
-    Column("page_web_service", _l("Web page of the service (https://…)")),
-    Column("telephone", _l("Phone of the service"), "819 566-5373"),
-    Column("poste", _l("Phone extension (digits)"), "221"),
+    Column("courriel_service", gettext_lazy("E-mail of the service")),
+    Column("page_web_service", gettext_lazy("Web page of the service (https://…)")),
+    Column("telephone", gettext_lazy("Phone of the service"), "819 566-5373"),
+    Column("poste", gettext_lazy("Phone extension (digits)"), "221"),
     Column(
         "date_confirmation",
-        _l("Date the information was confirmed (YYYY-MM-DD)"),
+        gettext_lazy("Date the information was confirmed (YYYY-MM-DD)"),
         "2025-03-14",
     ),
 )
 LOCATION_COLUMNS = (
-    Column("lieu", _l("Name of the place where the service is given"), "Bureau principal"),
-    Column("adresse", _l("Street address"), "1, rue King Ouest"),
-    Column("municipalite", _l("Municipality"), "Sherbrooke"),
-    Column("code_postal", _l("Postal code (A1A 1A1)"), "J1H 1P1"),
-    Column("latitude", _l("Latitude (decimal point or comma)"), "45,4042"),
-    Column("longitude", _l("Longitude"), "-71,8929"),
+    Column(
+        "lieu", gettext_lazy("Name of the place where the service is given"), "Bureau principal"
+    ),
+    Column("adresse", gettext_lazy("Street address"), "1, rue King Ouest"),
+    Column("municipalite", gettext_lazy("Municipality"), "Sherbrooke"),
+    Column("code_postal", gettext_lazy("Postal code (A1A 1A1)"), "J1H 1P1"),
+    Column("latitude", gettext_lazy("Latitude (decimal point or comma)"), "45,4042"),
+    Column("longitude", gettext_lazy("Longitude"), "-71,8929"),
 )
 RECORD_COLUMNS = (
     Column(
         "source",
-        _l("document, survey (sondage), interview (entrevue) or self_declared"),
+        gettext_lazy("document, survey (sondage), interview (entrevue) or self_declared"),
         "survey",
     ),
-    Column("sources", _l("Documents, links or interviews the information comes from")),
+    Column("sources", gettext_lazy("Documents, links or interviews the information comes from")),
     Column(
         "etat",
-        _l("Publication state (staff only): pending, published, draft or archived"),
+        gettext_lazy("Publication state (staff only): pending, published, draft or archived"),
     ),
 )
 COLUMNS = ORGANISATION_COLUMNS + SERVICE_COLUMNS + LOCATION_COLUMNS + RECORD_COLUMNS
@@ -219,7 +241,11 @@ def _header_name(raw: str) -> str:
 
 
 def read_csv(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """(columns, [(line, {column: value})]); lines count from 1, the header being line 1."""
+    """(columns, [(row, {column: value})]), rows numbered as a spreadsheet shows them.
+
+    The header is row 1; a cell with line breaks does not shift the numbers,
+    so that "line 12" is the row people see as 12 in their spreadsheet.
+    """
     text = decode(content)
     if not text.strip():
         raise ImportRefused(RowError(1, "", _("The file is empty.")))
@@ -259,27 +285,27 @@ def read_csv(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]
             )
         )
     rows = []
-    line = reader.line_num
+    line = 1  # spreadsheet row numbers: the header is row 1, a multi-line cell stays one row
     try:
         for cells in reader:
-            start, line = line + 1, reader.line_num
+            line += 1
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) > len(columns):
                 extra = [cell for cell in cells[len(columns) :] if cell.strip()]
                 if extra:
-                    rows.append((start, {"__extra__": str(len(cells))}))
+                    rows.append((line, {"__extra__": str(len(cells))}))
                     continue
             values = {
                 name: _cell(name, (cells[i] if i < len(cells) else "").strip())
                 for i, name in enumerate(columns)
                 if name
             }
-            rows.append((start, values))
+            rows.append((line, values))
             if len(rows) > MAX_RECORDS:
                 raise ImportRefused(
                     RowError(
-                        start,
+                        line,
                         "",
                         _("The file has more than %(max)s rows: split it into several files.")
                         % {"max": MAX_RECORDS},
