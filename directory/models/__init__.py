@@ -15,6 +15,7 @@ from .organisations import (
     RecordSource,
 )
 from .reference import ClientStatus, Language, ServiceCategory, Territory
+from .search_index import SearchIndexState
 
 __all__ = [
     "BilingualMixin",
@@ -34,6 +35,7 @@ __all__ = [
     "RecordHistory",
     "RecordKind",
     "RecordSource",
+    "SearchIndexState",
     "Service",
     "ServiceAtLocation",
     "ServiceCategory",
