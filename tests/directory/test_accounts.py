@@ -200,6 +200,24 @@ def test_signup_on_the_english_site_writes_in_english(visitor, mailoutbox):
     assert "/en/accounts/confirm-email/" in mail.body
 
 
+def test_signing_up_again_with_a_known_address_says_so_by_email_only(visitor, member, mailoutbox):
+    response = visitor.post(
+        "/fr/accounts/signup/",
+        {
+            "display_name": "Quelqu'un",
+            "email": member.email,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    # The page does not reveal that the address is taken; its owner is told by e-mail.
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/accounts/confirm-email/"
+    [mail] = mailoutbox
+    assert mail.subject == "[Continuum] Vous avez déjà un compte"
+    assert "/fr/accounts/password/reset/" in mail.body
+
+
 def test_password_reset_mail_is_in_the_members_language(visitor, mailoutbox):
     member = UserFactory(preferred_language="en")
     response = visitor.post("/fr/accounts/password/reset/", {"email": member.email})
