@@ -50,9 +50,13 @@ def _formfield(db_field, **kwargs):
 class PhoneForm(forms.Form):
     """One phone number. A row left without a number is ignored (that is how one is removed)."""
 
-    number = forms.CharField(label=_("Number"), max_length=40, required=False)
-    extension = forms.CharField(label=_("Extension"), max_length=10, required=False)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Phone.Kind.choices, initial=Phone.Kind.VOICE)
+    number = forms.CharField(label=pgettext_lazy("phone", "Number"), max_length=40, required=False)
+    extension = forms.CharField(
+        label=pgettext_lazy("phone", "Extension"), max_length=10, required=False
+    )
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("phone", "Kind"), choices=Phone.Kind.choices, initial=Phone.Kind.VOICE
+    )
     description = forms.CharField(
         label=pgettext_lazy("phone", "Description"),
         max_length=200,

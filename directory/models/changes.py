@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .catalogue import Location, Service
 from .organisations import Organisation
@@ -64,16 +65,19 @@ class ChangeRequest(models.Model):
     """
 
     class Kind(models.TextChoices):
-        CREATE = "create", _("New record")
-        UPDATE = "update", _("Update")
-        ARCHIVE = "archive", _("Archive")
+        CREATE = "create", pgettext_lazy("kind of change", "New record")
+        UPDATE = "update", pgettext_lazy("kind of change", "Update")
+        ARCHIVE = "archive", pgettext_lazy("kind of change", "Archive")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Awaiting validation")
-        APPROVED = "approved", _("Approved")
-        SENT_BACK = "sent_back", _("Sent back")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        SUPERSEDED = "superseded", _("Replaced by a newer request")
+        PENDING = "pending", pgettext_lazy("change request status", "Awaiting validation")
+        APPROVED = "approved", pgettext_lazy("change request status", "Approved")
+        SENT_BACK = "sent_back", pgettext_lazy("change request status", "Sent back")
+        WITHDRAWN = "withdrawn", pgettext_lazy("change request status", "Withdrawn")
+        SUPERSEDED = (
+            "superseded",
+            pgettext_lazy("change request status", "Replaced by a newer request"),
+        )
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
@@ -207,12 +211,15 @@ class RecordHistory(models.Model):
     """One change applied to a directory record: who, when, what, and by which path."""
 
     class Action(models.TextChoices):
-        CREATED = "created", _("Created")
-        UPDATED = "updated", _("Updated")
-        SUBMITTED = "submitted", _("Submitted for verification")
-        PUBLISHED = "published", _("Published")
-        RETURNED_TO_DRAFT = "returned_to_draft", _("Returned to draft")
-        ARCHIVED = "archived", _("Archived")
+        CREATED = "created", pgettext_lazy("history action", "Created")
+        UPDATED = "updated", pgettext_lazy("history action", "Updated")
+        SUBMITTED = "submitted", pgettext_lazy("history action", "Submitted for verification")
+        PUBLISHED = "published", pgettext_lazy("history action", "Published")
+        RETURNED_TO_DRAFT = (
+            "returned_to_draft",
+            pgettext_lazy("history action", "Returned to draft"),
+        )
+        ARCHIVED = "archived", pgettext_lazy("history action", "Archived")
 
     class Channel(models.TextChoices):
         SITE = "site", _("Edited on the site (record not public yet)")

@@ -1,0 +1,161 @@
+"""An organisation's admin edits its record; staff validate; the public sees it (Chromium)."""
+
+import re
+
+import pytest
+
+from django.conf import settings
+from django.test import Client
+
+from directory.models import ChangeRequest, Organisation
+from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
+
+from .conftest import axe_violations, format_violations
+
+pytestmark = pytest.mark.e2e
+
+NEW_MISSION = "Accueillir les familles nouvellement arrivées et les accompagner vers l'emploi."
+
+
+@pytest.fixture
+def published_organisation(db):
+    return OrganisationFactory(
+        name="Carrefour d'accueil de l'Estrie",
+        slug="carrefour-accueil",
+        mission="Accueillir les personnes immigrantes.",
+    )
+
+
+@pytest.fixture
+def admin_of_it(published_organisation):
+    return MembershipFactory(
+        organisation=published_organisation,
+        role="admin",
+        user__email="direction@carrefour.example.org",
+        user__display_name="Nadia Haddad",
+    ).user
+
+
+def sign_in_through_the_login_page(page, email: str, next_url: str) -> None:
+    """allauth's login page, as a person would use it (the admin's login goes through it too)."""
+    page.goto(next_url)
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    form = page.locator("form.account-form")
+    form.locator('input[name="login"]').fill(email)
+    form.locator('input[name="password"]').fill(PASSWORD)
+    form.locator('button[type="submit"]').click()
+    page.wait_for_url(re.compile(re.escape(next_url.split("?")[0]) + "$"))
+
+
+def sign_in_with_a_session(page, live_server, user) -> None:
+    """A session cookie for ``user`` (quicker, for pages the journey does not cover)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+
+
+def test_admin_edit_is_validated_by_staff_then_public(
+    new_page, published_organisation, admin_of_it
+):
+    staff = UserFactory(email="equipe@continuum.example.org", is_staff=True, is_superuser=True)
+    slug = published_organisation.slug
+    old_mission = published_organisation.mission
+
+    # The organisation's admin edits the mission of its published record.
+    editor = new_page()
+    sign_in_through_the_login_page(editor, admin_of_it.email, f"/fr/directory/manage/{slug}/")
+    editor.locator(".manage-nav a").nth(1).click()  # Profile
+    editor.locator("#id_mission").fill(NEW_MISSION)
+    editor.locator("form.edit-form button[type=submit]").click()
+
+    editor.wait_for_url(re.compile(rf"/fr/directory/manage/{slug}/requests/[0-9a-f-]+/$"))
+    assert editor.locator(".messages").is_visible()  # "sent for validation"
+    diff = editor.locator("table.change-diff")
+    assert old_mission in diff.locator(".change-diff__before").inner_text()
+    assert NEW_MISSION in diff.locator(".change-diff__after").inner_text()
+    change_request = ChangeRequest.objects.get()
+    assert change_request.is_pending
+
+    # The public still sees the published mission.
+    public = new_page()
+    public.goto(f"/fr/directory/organisations/{slug}/")
+    assert old_mission in public.content()
+    assert NEW_MISSION not in public.content()
+
+    # Staff, in their own browser context, find it in the validation queue and approve.
+    reviewer = new_page()
+    sign_in_through_the_login_page(reviewer, staff.email, "/admin/directory/validation/")
+    reviewer.get_by_role("link", name=published_organisation.name).first.click()
+    reviewer.wait_for_url(re.compile(rf"/admin/directory/validation/{change_request.pk}/$"))
+    assert NEW_MISSION in reviewer.locator("table.directory-diff").inner_text()
+    assert old_mission in reviewer.locator("table.directory-diff").inner_text()
+    reviewer.locator('button[name="action"][value="approve"]').click()
+    reviewer.wait_for_url(re.compile(r"/admin/directory/validation/$"))
+
+    # The public now sees the new mission; the editor sees the decision.
+    public.goto(f"/fr/directory/organisations/{slug}/")
+    assert NEW_MISSION in public.content()
+    assert Organisation.objects.published().get(slug=slug).mission == NEW_MISSION
+    editor.reload()
+    assert editor.locator(".request-status .badge--success").is_visible()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_manage_page_has_no_wcag_aa_violations(
+    new_page, live_server, published_organisation, admin_of_it, language
+):
+    ChangeRequest.objects.create(
+        organisation=published_organisation,
+        target_kind="organisation",
+        kind="update",
+        proposed={"mission": NEW_MISSION},
+        previous={"mission": published_organisation.mission},
+        submitted_by=admin_of_it,
+    )
+    page = new_page(locale="fr-CA" if language == "fr" else "en-CA")
+    sign_in_with_a_session(page, live_server, admin_of_it)
+
+    page.goto(f"/{language}/directory/manage/{published_organisation.slug}/")
+
+    assert page.locator("h1").count() == 1
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_edit_form_with_errors_has_no_wcag_aa_violations(
+    new_page, live_server, published_organisation, admin_of_it, language
+):
+    page = new_page(locale="fr-CA" if language == "fr" else "en-CA")
+    sign_in_with_a_session(page, live_server, admin_of_it)
+    page.goto(f"/{language}/directory/manage/{published_organisation.slug}/profile/")
+
+    page.locator("#id_name").fill("")
+    page.locator("#id_email").fill("pas-une-adresse")
+    page.locator("#id_phones-0-extension").fill("12")
+    page.locator("form.edit-form button[type=submit]").click()
+
+    summary = page.locator("#form-errors")
+    assert summary.is_visible()
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+    assert page.locator("#id_email").input_value() == "pas-une-adresse"
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_service_form_has_no_wcag_aa_violations(
+    new_page, live_server, published_organisation, admin_of_it, reference_data, language
+):
+    page = new_page(locale="fr-CA" if language == "fr" else "en-CA")
+    sign_in_with_a_session(page, live_server, admin_of_it)
+
+    page.goto(f"/{language}/directory/manage/{published_organisation.slug}/services/new/")
+    page.locator("form.edit-form button[type=submit]").click()  # name is required
+
+    assert page.locator("#form-errors").is_visible()
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
