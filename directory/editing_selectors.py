@@ -89,6 +89,20 @@ def proposal_to_start_from(*, record) -> ChangeRequest | None:
     return None
 
 
+def creation_sent_back(*, record) -> ChangeRequest | None:
+    """The sent-back request to publish this (now draft) record, if that is the latest word."""
+    if record.pk is None:
+        return None
+    latest = ChangeRequest.objects.about(record).order_by("-submitted_at", "-pk").first()
+    if (
+        latest
+        and latest.kind == ChangeRequest.Kind.CREATE
+        and latest.status == ChangeRequest.Status.SENT_BACK
+    ):
+        return latest
+    return None
+
+
 def describe_requests(requests) -> dict[int, list]:
     """Labelled diff rows for several requests, with reference labels fetched once."""
     describer = ChangeDescriber()

@@ -95,6 +95,7 @@ def _edit(request, *, organisation, record, form_class, template, next_url, extr
         "proposal": proposal,
         "is_public": record.pk is not None and editing.record_is_public(record),
         "organisation_is_public": organisation.state == PublicationState.PUBLISHED,
+        "creation_sent_back": editing_selectors.creation_sent_back(record=record),
         **(extra or {}),
     }
     return render(request, template, context)

@@ -287,6 +287,34 @@ def test_sending_back_a_new_service_returns_it_to_draft(organisation_admin, orga
     assert Service.objects.get(name="Cafés-rencontres").state == PublicationState.DRAFT
 
 
+def test_a_sent_back_new_service_can_be_corrected_and_submitted_again(
+    organisation_admin, organisation, staff, client
+):
+    service = Service(organisation=organisation)
+    editing.change_request_submit(
+        user=organisation_admin, target=service, data=form_data(service, name="Cafés-rencontres")
+    )
+    editing.change_request_send_back(
+        change_request=ChangeRequest.objects.get(), reviewer=staff, comment="Ajoutez l'horaire."
+    )
+    service = Service.objects.get(name="Cafés-rencontres")
+    client.force_login(organisation_admin)
+    slug = organisation.slug
+
+    page = client.get(reverse("directory:manage_service_edit", args=[slug, service.slug]))
+    assert "Ajoutez l&#x27;horaire." in page.content.decode()
+    client.post(
+        reverse("directory:manage_service_edit", args=[slug, service.slug]),
+        form_data(service, schedule="Mardis, 13 h à 16 h"),
+    )
+    client.post(reverse("directory:manage_service_submit", args=[slug, service.slug]))
+
+    service.refresh_from_db()
+    assert service.schedule == "Mardis, 13 h à 16 h"
+    assert service.state == PublicationState.PENDING
+    assert ChangeRequest.objects.pending().get().kind == ChangeRequest.Kind.CREATE
+
+
 # --- Superseding -------------------------------------------------------------------------
 
 
