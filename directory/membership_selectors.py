@@ -50,12 +50,14 @@ def membership_requests_to_decide(*, user) -> QuerySet[Membership]:
 
 
 def organisations_managed_by(*, user) -> QuerySet[Organisation]:
-    """Organisations whose requests and members the user manages, by name.
+    """Organisations the user is an active admin of, by name.
 
-    For staff this is every organisation, which may be long: the template
-    lists them with their counts of pending requests only.
+    Staff are not given every organisation here (the list would be the whole
+    directory): they see every pending request instead, and use the admin.
     """
-    return organisations_administered(user=user).order_by("name")
+    if user is None or not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.administered_by(user).order_by("name")
 
 
 def membership_get_decidable(*, user, membership_id: int) -> Membership:

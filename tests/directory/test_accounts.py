@@ -506,6 +506,15 @@ def test_admin_sees_pending_requests_without_the_members_address(
     assert reverse("directory:manage_organisation", args=[organisation.slug]) in html
 
 
+def test_staff_see_every_pending_request_but_only_their_own_organisations(staff, member):
+    elsewhere = OrganisationFactory(name="Loin de chez moi")
+    MembershipFactory(user=member, organisation=elsewhere, state="requested")
+    html = _text(_client_for(staff).get("/fr/directory/account/"))
+    assert "Ana Rodríguez demande à se joindre à" in html
+    assert "Loin de chez moi" in html
+    assert "Organisations que vous administrez" not in html
+
+
 def test_admin_accepts_a_request(organisation, organisation_admin, member):
     membership = MembershipFactory(user=member, organisation=organisation, state="requested")
     response = _decide(_client_for(organisation_admin), membership, "accept")
