@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from directory import editing
 from directory.editing_fields import snapshot
@@ -30,6 +31,15 @@ from tests.factories import (
     ServiceFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def french_site():
+    """Each test starts on the French site and leaves the active language as it found it
+    (a request to /en/ activates English in the test's thread)."""
+    with translation.override("fr"):
+        yield
+
 
 NEW_MISSION = "Accueillir, accompagner et loger les personnes immigrantes en Estrie."
 
