@@ -12,7 +12,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    # Production never runs with the test run's escape hatch for Playwright.
+    environment = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     environment.update(env, DJANGO_SETTINGS_MODULE="cms.settings.production")
     return subprocess.run(
         [sys.executable, "manage.py", *args],
