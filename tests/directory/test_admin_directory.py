@@ -22,6 +22,7 @@ from directory.models import (
 )
 from tests.factories import (
     ChangeRequestFactory,
+    LocationFactory,
     MembershipFactory,
     OrganisationFactory,
     ServiceFactory,
@@ -348,3 +349,17 @@ def test_admin_edits_show_in_the_history_on_the_site(
     ).content.decode()
 
     assert "SANC-E" in html
+
+
+def test_record_edit_and_inspect_pages_render(staff_client, organisation):
+    service = ServiceFactory(organisation=organisation)
+    location = LocationFactory(organisation=organisation)
+
+    for name, record in (
+        ("directory_organisations", organisation),
+        ("directory_services", service),
+        ("directory_locations", location),
+    ):
+        for view in ("edit", "inspect"):
+            url = reverse(f"{name}:{view}", args=[record.pk])
+            assert staff_client.get(url).status_code == 200, url
