@@ -2,10 +2,21 @@
 
 import pytest
 
+from django.conf import settings
+from django.utils import translation
+
 from cms.site_setup import site_ensure
 from directory.reference import reference_data_load
 
 from .factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    """Each test starts on the default language; a request to /en/ must not leak."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
