@@ -4,20 +4,24 @@ A search reads a :class:`SearchFilters` (from the query string, so that
 every search is a link) and returns a :class:`SearchResult`: one page of
 services (the default) or organisations, and the facets with their counts.
 
-Rules that make the counts honest and the page fast:
+Rules:
 
 - the records come from the listing selectors (``services_visible``,
   ``organisations_visible``): the same visibility rule as the pages and the
-  map data, without joins that would duplicate rows;
-- every filter is a semi-join (``pk IN (SELECT …)``), so the filtered set
-  has one row per record and can be counted and paginated directly;
+  map data;
 - within a facet the values are alternatives (OR); facets combine with AND;
+  the text query always applies;
 - a facet's counts apply every filter except its own, so that picking a
   second value shows what it would add;
-- the number of queries does not depend on the number of records
-  (reference data 4, facets 6, count and page 2, prefetches 2).
+- choosing a top-level service category includes its sub-categories.
 
-Choosing a top-level service category includes its sub-categories.
+Two engines apply these rules. The search page counts and pages with the
+in-memory facet index (``directory/facet_index.py``): a constant number of
+queries (the index token, reference data 4, the text match 1–2, a signed-in
+member's visible sets 1–2, the page 1 and its prefetches 2). The map data
+and location lists filter with SQL semi-joins (``services_matching``,
+``organisations_matching``) so that the database can aggregate locations.
+A test checks that both engines return the same records.
 """
 
 from __future__ import annotations
@@ -26,12 +30,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
+from .facet_index import CATEGORY_TOP, FacetIndex, bits_from, facet_index_current, positions_of
 from .models import (
     ClientStatus,
     Language,
@@ -83,21 +87,36 @@ _SERVICE_THROUGH = {
 
 @dataclass(frozen=True)
 class ReferenceData:
-    """The vocabularies the facets offer, loaded once per search (4 small queries)."""
+    """The vocabularies the facets offer (4 small queries to load).
+
+    :meth:`current` keeps them with the facet index, whose token also changes
+    when reference rows are written: searches then read them from memory.
+    """
 
     categories: tuple[ServiceCategory, ...]
     territories: tuple[Territory, ...]
     statuses: tuple[ClientStatus, ...]
     languages: tuple[Language, ...]
+    #: The facet index these were loaded with (``current()``), if any.
+    index: FacetIndex | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def load(cls) -> ReferenceData:
+    def load(cls, index: FacetIndex | None = None) -> ReferenceData:
         return cls(
             categories=tuple(ServiceCategory.objects.order_by("position")),
             territories=tuple(Territory.objects.order_by("position", "name")),
             statuses=tuple(ClientStatus.objects.order_by("position")),
             languages=tuple(Language.objects.order_by("position", "label_fr")),
+            index=index,
         )
+
+    @classmethod
+    def current(cls) -> ReferenceData:
+        """The reference data, read once per facet index (one query when current)."""
+        index = facet_index_current()
+        if index.reference is None:
+            index.reference = cls.load(index)
+        return index.reference
 
     def terms(self, facet: str) -> tuple:
         """The rows of a facet (organisation kinds are choices, not rows)."""
@@ -122,6 +141,15 @@ class ReferenceData:
         if facet == CATEGORY:
             ids |= {category.pk for category in self.categories if category.parent_id in ids}
         return sorted(ids)
+
+    @cached_property
+    def category_tree(self) -> list[tuple[ServiceCategory, list[ServiceCategory]]]:
+        """Top-level categories, each with its sub-categories, in their order."""
+        children: dict[int, list[ServiceCategory]] = {}
+        for category in self.categories:
+            if category.parent_id is not None:
+                children.setdefault(category.parent_id, []).append(category)
+        return [(c, children.get(c.pk, [])) for c in self.categories if c.parent_id is None]
 
     def codes(self, facet: str) -> set[str]:
         if facet == KIND:
@@ -249,77 +277,6 @@ def _apply(queryset: QuerySet, conditions: dict[str, Q], *, without: str | None 
     return queryset.filter(*(q for key, q in conditions.items() if key != without))
 
 
-# --- Counts ----------------------------------------------------------------------------
-
-
-def _service_counts(
-    services: QuerySet, conditions: dict[str, Q]
-) -> dict[str, dict[int | str, int]]:
-    """Per facet, {value id (or kind): number of matching services}."""
-    counts: dict[str, dict] = {}
-    for facet, (through, column) in _SERVICE_THROUGH.items():
-        rows = through.objects.filter(
-            service_id__in=_apply(services, conditions, without=facet).values("pk")
-        )
-        counts[facet] = dict(rows.values_list(column).annotate(n=Count("service_id")).order_by())
-        if facet == CATEGORY:
-            counts[f"{CATEGORY}:top"] = dict(
-                rows.annotate(top=Coalesce("servicecategory__parent_id", "servicecategory_id"))
-                .values_list("top")
-                .annotate(n=Count("service_id", distinct=True))
-                .order_by()
-            )
-    counts[KIND] = dict(
-        _apply(services, conditions, without=KIND)
-        .values_list("organisation__kind")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return counts
-
-
-def _organisation_counts(
-    organisations: QuerySet, services: QuerySet, conditions: dict[str, Q]
-) -> dict[str, dict[int | str, int]]:
-    """Per facet, {value id (or kind): number of matching organisations}."""
-    counts: dict[str, dict] = {}
-    for facet in (CATEGORY, STATUS, LANGUAGE):
-        through, column = _SERVICE_THROUGH[facet]
-        rows = through.objects.filter(
-            service_id__in=services.values("pk"),
-            service__organisation_id__in=_apply(organisations, conditions, without=facet).values(
-                "pk"
-            ),
-        )
-        counts[facet] = dict(
-            rows.values_list(column)
-            .annotate(n=Count("service__organisation_id", distinct=True))
-            .order_by()
-        )
-        if facet == CATEGORY:
-            counts[f"{CATEGORY}:top"] = dict(
-                rows.annotate(top=Coalesce("servicecategory__parent_id", "servicecategory_id"))
-                .values_list("top")
-                .annotate(n=Count("service__organisation_id", distinct=True))
-                .order_by()
-            )
-    counts[TERRITORY] = dict(
-        _ORGANISATION_TERRITORY_THROUGH.objects.filter(
-            organisation_id__in=_apply(organisations, conditions, without=TERRITORY).values("pk")
-        )
-        .values_list("territory_id")
-        .annotate(n=Count("organisation_id"))
-        .order_by()
-    )
-    counts[KIND] = dict(
-        _apply(organisations, conditions, without=KIND)
-        .values_list("kind")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return counts
-
-
 # --- Facets for display ---------------------------------------------------------------
 
 
@@ -339,9 +296,8 @@ def _facets(
         selected = filters.selected(facet)
         if facet == CATEGORY:
             values = []
-            for top in (c for c in reference.categories if c.parent_id is None):
-                children = [c for c in reference.categories if c.parent_id == top.pk]
-                count = counts[f"{CATEGORY}:top"].get(top.pk, 0)
+            for top, children in reference.category_tree:
+                count = counts[CATEGORY_TOP].get(top.pk, 0)
                 chosen = top.code in selected or any(c.code in selected for c in children)
                 if not (count or chosen):
                     continue
@@ -381,36 +337,193 @@ def organisations_matching(*, user, filters: SearchFilters, reference: Reference
     return _apply(organisations, _organisation_conditions(filters, reference, services))
 
 
-def _ordered(queryset: QuerySet, text: str) -> QuerySet:
-    rank = text_rank(text) if text else None
+TEXT_CACHE_SIZE = 256
+
+
+def _text_matches(model, text_q, text: str, index: FacetIndex) -> list[int]:
+    """Ids matching the text, most relevant first (by name on SQLite, which cannot rank).
+
+    Kept with the facet index (so dropped with it after any write): a popular
+    word matches thousands of records, and ranking them is the costliest part
+    of a search.
+    """
+    key = (model._meta.label, text)
+    with index.text_lock:
+        cached = index.text_matches.get(key)
+        if cached is not None:
+            index.text_matches.move_to_end(key)
+            return cached
+    ids = _text_matches_read(model, text_q, text)
+    with index.text_lock:
+        index.text_matches[key] = ids
+        while len(index.text_matches) > TEXT_CACHE_SIZE:
+            index.text_matches.popitem(last=False)
+    return ids
+
+
+def _text_matches_read(model, text_q, text: str) -> list[int]:
+    matches = model.objects.filter(text_q(text))
+    rank = text_rank(text)
     if rank is None:
-        return queryset.order_by("name", "pk")
-    return queryset.annotate(rank=rank).order_by("-rank", "name", "pk")
+        return list(matches.order_by("name", "pk").values_list("pk", flat=True))
+    return list(
+        matches.annotate(rank=rank).order_by("-rank", "name", "pk").values_list("pk", flat=True)
+    )
 
 
-def _search(*, user, filters: SearchFilters, reference: ReferenceData):
-    """The matching records (ordered, ready to display) and the facets."""
-    services = service_pool(user=user)
+def _selected_bits(
+    facet: str, filters: SearchFilters, reference: ReferenceData, table
+) -> int | None:
+    """Bits of the records having any of the facet's chosen values (None: no choice)."""
+    codes = filters.selected(facet)
+    if not codes:
+        return None
+    if facet == KIND:
+        keys = [(KIND, code) for code in codes]
+    elif facet == CATEGORY:
+        by_code = {c.code: c for c in reference.categories}
+        keys = [
+            (CATEGORY_TOP if by_code[code].parent_id is None else CATEGORY, by_code[code].pk)
+            for code in codes
+        ]
+    else:
+        keys = [(facet, pk) for pk in reference.ids(facet, codes)]
+    bits = 0
+    for column, value in keys:
+        bits |= table[column].get(value, 0)
+    return bits
+
+
+def _count(pool: int, selected: dict[str, int], table) -> tuple[dict[str, dict], int]:
+    """Per facet, {value: matches}, with every chosen filter but the facet's own; and the total."""
+    counts: dict[str, dict] = {}
+    for facet in FACETS:
+        candidates = pool
+        for other, bits in selected.items():
+            if other != facet:
+                candidates &= bits
+        columns = (CATEGORY, CATEGORY_TOP) if facet == CATEGORY else (facet,)
+        for column in columns:
+            counts[column] = {
+                value: n
+                for value, bits in table[column].items()
+                if (n := (candidates & bits).bit_count())
+            }
+    matched = pool
+    for bits in selected.values():
+        matched &= bits
+    return counts, matched
+
+
+class _IndexedResults:
+    """The matching records as a sequence for Django's paginator: counted from the bits,
+    read from the database one page at a time.
+
+    Records matched by relevance come first (in ``ranked`` order), then the others by name.
+    """
+
+    def __init__(self, *, matched: int, ids: list[int], position: dict, ranked, queryset):
+        self.matched = matched
+        self.ids = ids
+        self.queryset = queryset
+        self.ranked: list[int] = []
+        if ranked:
+            size = (len(ids) >> 3) + 1
+            lookup = matched.to_bytes(size, "little")
+            for pk in ranked:
+                p = position.get(pk)
+                if p is not None and lookup[p >> 3] >> (p & 7) & 1:
+                    self.ranked.append(pk)
+            if self.ranked:
+                self.matched = matched & ~bits_from((position[pk] for pk in self.ranked), len(ids))
+
+    def count(self) -> int:
+        return len(self.ranked) + self.matched.bit_count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _ids(self, start: int, stop: int) -> list[int]:
+        head = self.ranked[start:stop]
+        rest = stop - max(start, len(self.ranked))
+        if rest > 0:
+            skip = max(0, start - len(self.ranked))
+            positions = list(positions_of(self.matched, limit=skip + rest))[skip:]
+            head += [self.ids[p] for p in positions]
+        return head
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            return self[item : item + 1][0]
+        ids = self._ids(item.start or 0, item.stop if item.stop is not None else self.count())
+        records = {record.pk: record for record in self.queryset.filter(pk__in=ids)}
+        return [records[pk] for pk in ids if pk in records]
+
+
+def _service_results_queryset() -> QuerySet:
+    return (
+        Service.objects.select_related("organisation")
+        .defer("search_vector", "organisation__search_vector")
+        .prefetch_related(
+            Prefetch("categories", queryset=ServiceCategory.objects.order_by("position")),
+            "territories",
+        )
+    )
+
+
+def _search(*, user, filters: SearchFilters, reference: ReferenceData, index: FacetIndex):
+    """The matching records (a paginable sequence) and the facets."""
+    signed_in = user is not None and user.is_authenticated
+    if signed_in:
+        services = index.service_bits(service_pool(user=user).values_list("pk", flat=True))
+    else:
+        services = index.public_services
+    service_matches = None
+    if filters.q:
+        service_matches = _text_matches(Service, service_text_q, filters.q, index)
     if filters.subject == ORGANISATIONS:
-        organisations = selectors.organisations_visible(user=user)
-        conditions = _organisation_conditions(filters, reference, services)
-        counts = _organisation_counts(organisations, services, conditions)
-        results = (
-            _ordered(_apply(organisations, conditions), filters.q)
-            .defer("search_vector")
-            .prefetch_related("territories")
+        if signed_in:
+            organisations = index.organisation_bits(
+                selectors.organisations_visible(user=user).values_list("pk", flat=True)
+            )
+            table = index.organisation_values_for(services)
+        else:
+            organisations = index.public_organisations
+            table = index.organisation_values
+        ranked = None
+        if filters.q:
+            ranked = _text_matches(Organisation, organisation_text_q, filters.q, index)
+            by_service = index.organisations_of(services & index.service_bits(service_matches))
+            organisations &= index.organisation_bits(ranked) | by_service
+        selected = {
+            facet: bits
+            for facet in FACETS
+            if (bits := _selected_bits(facet, filters, reference, table)) is not None
+        }
+        counts, matched = _count(organisations, selected, table)
+        results = _IndexedResults(
+            matched=matched,
+            ids=index.organisation_ids,
+            position=index.organisation_position,
+            ranked=ranked,
+            queryset=Organisation.objects.defer("search_vector").prefetch_related("territories"),
         )
     else:
-        conditions = _service_conditions(filters, reference)
-        counts = _service_counts(services, conditions)
-        results = (
-            _ordered(_apply(services, conditions), filters.q)
-            .select_related("organisation")
-            .defer("search_vector", "organisation__search_vector")
-            .prefetch_related(
-                Prefetch("categories", queryset=ServiceCategory.objects.order_by("position")),
-                "territories",
-            )
+        table = index.service_values
+        if service_matches is not None:
+            services &= index.service_bits(service_matches)
+        selected = {
+            facet: bits
+            for facet in FACETS
+            if (bits := _selected_bits(facet, filters, reference, table)) is not None
+        }
+        counts, matched = _count(services, selected, table)
+        results = _IndexedResults(
+            matched=matched,
+            ids=index.service_ids,
+            position=index.service_position,
+            ranked=service_matches,
+            queryset=_service_results_queryset(),
         )
     return results, _facets(filters, reference, counts)
 
@@ -419,7 +532,8 @@ def directory_search(
     *, user, filters: SearchFilters, reference: ReferenceData, page_number=1
 ) -> SearchResult:
     """One page of services or organisations matching the filters, with facet counts."""
-    results, facets = _search(user=user, filters=filters, reference=reference)
+    index = reference.index or facet_index_current()
+    results, facets = _search(user=user, filters=filters, reference=reference, index=index)
     page = Paginator(results, PAGE_SIZE).get_page(page_number)
     return SearchResult(filters=filters, page=page, facets=facets)
 
@@ -428,7 +542,8 @@ def directory_facets(
     *, user, filters: SearchFilters, reference: ReferenceData
 ) -> tuple[list[Facet], int]:
     """The facets and the number of matching records, without a page of them (the map)."""
-    results, facets = _search(user=user, filters=filters, reference=reference)
+    index = reference.index or facet_index_current()
+    results, facets = _search(user=user, filters=filters, reference=reference, index=index)
     return facets, results.count()
 
 

@@ -32,6 +32,7 @@ from django.db import connection
 from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.lookups import Contains
 
+from .facet_index import facet_index_invalidate
 from .models import (
     Location,
     Organisation,
@@ -126,8 +127,11 @@ def search_vectors_refresh(
     ``organisations`` also rebuilds every service of those organisations,
     since a service's document carries its organisation's name and acronym.
     Ids or instances; ``None`` means "none of this kind". Two statements at
-    most, whatever the number of ids. A no-op on SQLite.
+    most, whatever the number of ids (no vector on SQLite). It also marks the
+    in-memory facet index stale, so that one call after a bulk write keeps
+    every search structure current.
     """
+    facet_index_invalidate()
     if not uses_full_text_search():
         return
     service_ids = _ids(services)
@@ -148,6 +152,7 @@ def search_vectors_refresh(
 
 def search_vectors_refresh_all() -> None:
     """Rebuild every document (after a bulk import, or when the configuration changes)."""
+    facet_index_invalidate()
     if not uses_full_text_search():
         return
     with connection.cursor() as cursor:

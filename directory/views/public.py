@@ -26,7 +26,7 @@ from directory.profiles import organisation_profile, service_profile
 
 @require_GET
 def search(request):
-    reference = ReferenceData.load()
+    reference = ReferenceData.current()
     filters = SearchFilters.from_query(request.GET, reference)
     result = directory_search(
         user=request.user,
@@ -44,7 +44,7 @@ def search(request):
 @require_GET
 def map_page(request):
     """The map, with the list of the same locations beside it (the map is never the only way)."""
-    reference = ReferenceData.load()
+    reference = ReferenceData.current()
     filters = SearchFilters.from_query(request.GET, reference)
     facets, count = directory_facets(user=request.user, filters=filters, reference=reference)
     locations = mapdata.locations_with_services(
@@ -76,7 +76,7 @@ def map_page(request):
 @require_GET
 def map_data(request):
     """GeoJSON of the search's locations in a window, clustered by zoom."""
-    reference = ReferenceData.load()
+    reference = ReferenceData.current()
     filters = SearchFilters.from_query(request.GET, reference)
     try:
         viewport = mapdata.Viewport.from_query(request.GET)
