@@ -66,14 +66,15 @@ def _locations(queryset):
 
 
 def organisation_profile(*, user, organisation: Organisation) -> OrganisationProfile:
-    """Everything the organisation page shows (8 queries, whatever the sizes)."""
+    """Everything the organisation page shows (9 queries, whatever the sizes)."""
     visible_organisations = selectors.organisations_visible(user=user).values("pk")
     services = (
         selectors.services_visible(user=user)
         .filter(organisation=organisation)
         .defer("search_vector")
         .prefetch_related(
-            Prefetch("categories", queryset=ServiceCategory.objects.order_by("position"))
+            Prefetch("categories", queryset=ServiceCategory.objects.order_by("position")),
+            "territories",
         )
         .order_by("name")
     )
@@ -114,9 +115,12 @@ def organisation_profile(*, user, organisation: Organisation) -> OrganisationPro
         .filter(Q(lead=organisation) | Q(is_partner=True) | Q(is_funder=True))
         .order_by("-start_date", "name")
     )
+    services = list(services)
+    for service in services:
+        service.organisation = organisation  # the cards ask whether it is public
     return OrganisationProfile(
         organisation=organisation,
-        services=list(services),
+        services=services,
         locations=_locations(organisation.locations.order_by("name", "pk")),
         phones=list(Phone.objects.filter(organisation=organisation).order_by("pk")),
         territories=list(organisation.territories.order_by("position", "name")),
