@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import copy
 import csv
+import hashlib
 import io
 import json
 import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from django.db.models import Max
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from . import hsds
@@ -190,6 +192,34 @@ def _data_modified() -> datetime | None:
     ]
     moments = [moment for moment in (services, organisations) if moment]
     return max(moments) if moments else None
+
+
+def data_fingerprint() -> str:
+    """Changes when published records are added, removed or saved (two small queries)."""
+    services = hsds.services_for_hsds(full=False).aggregate(
+        n=Count("pk"), latest=Max("updated_at"), top=Max("pk")
+    )
+    organisations = hsds.organisations_for_hsds(full=False).aggregate(
+        n=Count("pk"), latest=Max("updated_at"), top=Max("pk")
+    )
+    return f"{sorted(services.items())}{sorted(organisations.items())}"
+
+
+def export_archive_cached(*, base_url: str, seconds: int) -> bytes:
+    """The archive, rebuilt at most every ``seconds`` for the same published data.
+
+    Building it reads and formats every published record (seconds for
+    thousands of services), so repeated downloads are served from the cache.
+    Edits that do not save a service or an organisation (a location's
+    address, a phone) show up when the entry expires.
+    """
+    digest = hashlib.sha256(f"{base_url}|{data_fingerprint()}".encode()).hexdigest()[:32]
+    key = f"directory:hsds:export:{digest}"
+    archive = cache.get(key)
+    if archive is None:
+        archive = export_archive(base_url=base_url)
+        cache.set(key, archive, seconds)
+    return archive
 
 
 def export_archive(*, base_url: str) -> bytes:

@@ -35,6 +35,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -77,7 +78,12 @@ def data_licence() -> dict:
 
 def stable_id(kind: str, *parts: object) -> str:
     """A UUID 5 for an object we do not store as a row, the same at every export."""
-    return str(uuid.uuid5(NAMESPACE, ":".join([kind, *(str(part) for part in parts)])))
+    return _stable_id(":".join([kind, *(str(part) for part in parts)]))
+
+
+@lru_cache(maxsize=65536)
+def _stable_id(name: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, name))
 
 
 # --- Taxonomies --------------------------------------------------------------------
@@ -175,6 +181,7 @@ def taxonomy_to_hsds(taxonomy: Taxonomy) -> dict:
     }
 
 
+@lru_cache(maxsize=4096)
 def _term(
     taxonomy: Taxonomy,
     code: str,
@@ -184,6 +191,8 @@ def _term(
     parent_code: str | None = None,
     language: str = "fr",
 ) -> dict:
+    """A term as HSDS nests it. Cached (a few hundred terms, met thousands of times):
+    callers copy it before changing it."""
     return _compact(
         {
             "id": taxonomy.term_id(code),
@@ -216,6 +225,7 @@ def client_status_term(status: ClientStatus) -> dict:
     return _term(CLIENT_STATUSES, status.code, status.label_fr, description)
 
 
+@lru_cache(maxsize=256)
 def organisation_kind_label(kind: str, language: str) -> str:
     with translation.override(language):
         return str(OrganisationKind(kind).label)
@@ -248,21 +258,21 @@ def taxonomy_terms(
     """
     terms = []
     for category in categories:
-        term = category_term(category)
+        term = dict(category_term(category))
         term["attributes"] = translations("taxonomy_term", term["id"], {"name": category.label_en})
         terms.append(term)
     for status in statuses:
-        term = client_status_term(status)
+        term = dict(client_status_term(status))
         term["attributes"] = translations("taxonomy_term", term["id"], {"name": status.label_en})
         terms.append(term)
     for kind in OrganisationKind.values:
-        term = organisation_kind_term(kind)
+        term = dict(organisation_kind_term(kind))
         term["attributes"] = translations(
             "taxonomy_term", term["id"], {"name": organisation_kind_label(kind, "en")}
         )
         terms.append(term)
     for field in TRANSLATABLE_FIELDS:
-        term = translated_field_term(field)
+        term = dict(translated_field_term(field))
         term["attributes"] = []
         terms.append(term)
     return terms

@@ -345,7 +345,7 @@ def taxonomy_term_detail(request, id):
 
 @hsds_endpoint
 def export_zip(request):
-    archive = export.export_archive(base_url=_base_url(request))
+    archive = export.export_archive_cached(base_url=_base_url(request), seconds=CACHE_SECONDS)
     response = _cacheable(request, archive, "application/zip")
     if response.status_code == 200:
         response["Content-Disposition"] = f'attachment; filename="{export.ARCHIVE_NAME}"'

@@ -35,7 +35,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from directory.models import RecordHistory, RecordSource
+from directory.models import RecordSource
 
 from .apply import Applier
 from .checks import validate
@@ -119,6 +119,8 @@ def directory_import(
         return report
 
     applier = Applier(
+        organisations=planner.organisations,
+        services=planner.services,
         user=user,
         default_source=default_source,
         honour_state=honour_state,
@@ -138,7 +140,8 @@ def directory_import(
                 applier.service(current)
                 done += 1
                 progress(IMPORTING, done * report.total // max(steps, 1), report.total)
-            RecordHistory.objects.bulk_create(applier.history)
+            current = None
+            applier.finish()
             if dry_run:
                 transaction.set_rollback(True)
     except (ValidationError, IntegrityError) as error:

@@ -1,8 +1,18 @@
-"""Writing validated plans, inside the import's transaction."""
+"""Writing validated plans, inside the import's transaction.
+
+A file holds thousands of rows, so the applier reads what it compares
+against (relations, phones, locations, links of the records the file
+matches) in a few queries up front, saves a record only when something
+changed, and batches the rows it adds to relation tables, phones and links
+with ``bulk_create`` in :meth:`Applier.finish`. Batched writes send no
+signal: ``finish`` rebuilds the search documents of the services it
+touched itself, in one statement (``directory/search.py``).
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import date, datetime
 
 from django.utils import timezone
@@ -18,7 +28,7 @@ from directory.models import (
     Service,
     ServiceAtLocation,
 )
-from directory.search import fold
+from directory.search import fold, search_vectors_refresh
 
 from .common import (
     MISSING,
@@ -30,24 +40,119 @@ from .common import (
     digits,
 )
 
-# --- Applying ----------------------------------------------------------------------------
+# Service relations the file may set: attribute of the plan → (through model field, code).
+SERVICE_RELATIONS = {
+    "categories": ("servicecategory", "code"),
+    "client_statuses": ("clientstatus", "code"),
+    "languages": ("language", "code"),
+    "territories": ("territory", "code"),
+}
+
+
+def jsonable(value):
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
 
 
 class Applier:
-    """Writes the validated plans. Runs inside the import's transaction."""
+    """Writes the validated plans: organisations first, then services, then :meth:`finish`."""
 
     def __init__(
-        self, *, user, default_source: str, honour_state: bool, note: str, report: ImportReport
+        self,
+        *,
+        organisations: list[OrganisationPlan],
+        services: list[ServicePlan],
+        user,
+        default_source: str,
+        honour_state: bool,
+        note: str,
+        report: ImportReport,
     ):
         self.user = user if user is not None and getattr(user, "is_authenticated", False) else None
         self.default_source = default_source
         self.honour_state = honour_state
         self.note = note
         self.report = report
+        self.now = timezone.now()
         self.history: list[RecordHistory] = []
         self.organisation_slugs = set(Organisation.objects.values_list("slug", flat=True))
         self.service_slugs = set(Service.objects.values_list("slug", flat=True))
-        self.now = timezone.now()
+        self.new_through: dict[str, list] = defaultdict(list)
+        self.new_phones: list[Phone] = []
+        self.new_links: list[ServiceAtLocation] = []
+        self.touched_services: set[int] = set()
+        self._preload(organisations, services)
+
+    # -- what the file is compared against, read once
+
+    def _preload(self, organisations: list[OrganisationPlan], services: list[ServicePlan]):
+        organisation_ids = {p.instance.pk for p in organisations if p.instance}
+        service_ids = {p.instance.pk for p in services if p.instance}
+        self.relations_before: dict[str, dict[int, set[str]]] = {}
+        for name, (target, code) in SERVICE_RELATIONS.items():
+            through = getattr(Service, name).through
+            before = defaultdict(set)
+            rows = through.objects.filter(service_id__in=service_ids).values_list(
+                "service_id", f"{target}__{code}"
+            )
+            for service_id, value in rows:
+                before[service_id].add(value)
+            self.relations_before[name] = before
+        self.organisation_territories = defaultdict(set)
+        rows = Organisation.territories.through.objects.filter(
+            organisation_id__in=organisation_ids
+        ).values_list("organisation_id", "territory__code")
+        for organisation_id, code in rows:
+            self.organisation_territories[organisation_id].add(code)
+
+        wanted_location_uuids = {
+            location.uuid
+            for plan in [*organisations, *services]
+            for location in plan.locations
+            if location.uuid
+        }
+        locations = Location.objects.filter(organisation_id__in=organisation_ids) | (
+            Location.objects.filter(uuid__in=wanted_location_uuids)
+        )
+        self.locations: dict[int, list[Location]] = defaultdict(list)
+        self.locations_by_uuid: dict[uuid.UUID, Location] = {}
+        for location in locations.order_by("pk"):
+            self.locations[location.organisation_id].append(location)
+            self.locations_by_uuid[location.uuid] = location
+
+        location_ids = [loc.pk for loc in self.locations_by_uuid.values()]
+        self.phones: dict[tuple[str, int], list[Phone]] = defaultdict(list)
+        phones = (
+            Phone.objects.filter(organisation_id__in=organisation_ids)
+            | Phone.objects.filter(service_id__in=service_ids)
+            | Phone.objects.filter(location_id__in=location_ids)
+        )
+        self.phones_by_uuid: dict[uuid.UUID, Phone] = {}
+        for phone in phones.order_by("pk"):
+            for owner in ("organisation", "service", "location"):
+                owner_id = getattr(phone, f"{owner}_id")
+                if owner_id:
+                    self.phones[(owner, owner_id)].append(phone)
+            self.phones_by_uuid[phone.uuid] = phone
+        wanted_phone_uuids = {
+            phone.uuid
+            for plan in [*organisations, *services]
+            for phone in [
+                *plan.phones,
+                *(p for location in plan.locations for p in location.phones),
+            ]
+            if phone.uuid and phone.uuid not in self.phones_by_uuid
+        }
+        for phone in Phone.objects.filter(uuid__in=wanted_phone_uuids):
+            self.phones_by_uuid[phone.uuid] = phone
+
+        self.links: dict[tuple[int, int], ServiceAtLocation] = {
+            (link.service_id, link.location_id): link
+            for link in ServiceAtLocation.objects.filter(service_id__in=service_ids)
+        }
 
     # -- records
 
@@ -66,28 +171,27 @@ class Applier:
                 record.uuid = plan.uuid
         changes = {} if created else self._diff(record, values)
         if plan.territories is not None and not created:
-            before = sorted(record.territories.values_list("code", flat=True))
+            before = sorted(self.organisation_territories[record.pk])
             after = sorted(t.code for t in plan.territories)
             if before != after:
                 changes["territories"] = [before, after]
         changed = bool(changes) or (
             not created
             and (
-                any(not self._phone_exists(record, "organisation", p) for p in plan.phones)
+                any(self._phone_match("organisation", record, p) is None for p in plan.phones)
                 or any(self._location_match(record, loc) is None for loc in plan.locations)
             )
         )
-        before = (record.state, record.source, record.verified_at)
-        for name, value in values.items():
-            setattr(record, name, value)
-        self._state(record, plan, created=created, changed=changed)
-        if created or changed or before != (record.state, record.source, record.verified_at):
-            # An unchanged record is not saved: its last_modified stays true.
-            record.full_clean(validate_unique=False)
-            record.save()
+        self._save(record, plan, values, created=created, changed=changed)
         plan.instance = record
         if plan.territories is not None:
-            record.territories.set(plan.territories)
+            if created:
+                through = Organisation.territories.through
+                self.new_through["organisation_territories"] += [
+                    through(organisation_id=record.pk, territory_id=t.pk) for t in plan.territories
+                ]
+            elif "territories" in changes:
+                record.territories.set(plan.territories)
         self._phones(plan.phones, owner="organisation", record=record)
         for location in plan.locations:
             self._location(location, record)
@@ -110,49 +214,39 @@ class Applier:
             if plan.uuid:
                 record.uuid = plan.uuid
         changes = {} if created else self._diff(record, values)
-        relations = {
-            "categories": plan.categories,
-            "client_statuses": plan.client_statuses,
-            "languages": plan.languages,
-            "territories": plan.territories,
-        }
-        for name, wanted in relations.items():
+        for name in SERVICE_RELATIONS:
+            wanted = getattr(plan, name)
             if wanted is None or created:
                 continue
-            before = sorted(obj.code for obj in getattr(record, name).all())
+            before = sorted(self.relations_before[name][record.pk])
             after = sorted(obj.code for obj in wanted)
             if before != after:
                 changes[name] = [before, after]
         changed = bool(changes) or (
             not created
             and (
-                any(not self._phone_exists(record, "service", p) for p in plan.phones)
+                any(self._phone_match("service", record, p) is None for p in plan.phones)
                 or any(not self._linked(record, organisation, loc) for loc in plan.locations)
             )
         )
-        before = (record.state, record.source, record.verified_at)
-        for name, value in values.items():
-            setattr(record, name, value)
-        self._state(record, plan, created=created, changed=changed)
-        if created or changed or before != (record.state, record.source, record.verified_at):
-            # An unchanged record is not saved: its last_modified stays true.
-            record.full_clean(validate_unique=False)
-            record.save()
+        self._save(record, plan, values, created=created, changed=changed)
         plan.instance = record
-        for name, wanted in relations.items():
-            if wanted is not None:
+        for name, (target, _code) in SERVICE_RELATIONS.items():
+            wanted = getattr(plan, name)
+            if wanted is None:
+                continue
+            if created:
+                through = getattr(Service, name).through
+                self.new_through[name] += [
+                    through(**{"service_id": record.pk, f"{target}_id": obj.pk}) for obj in wanted
+                ]
+                self.touched_services.add(record.pk)
+            elif name in changes:
                 getattr(record, name).set(wanted)
         self._phones(plan.phones, owner="service", record=record)
         for location_plan in plan.locations:
             location = self._location(location_plan, organisation)
-            link = ServiceAtLocation.objects.filter(service=record, location=location).first()
-            if link is None:
-                link = ServiceAtLocation(service=record, location=location)
-                if location_plan.link_uuid:
-                    link.uuid = location_plan.link_uuid
-            if location_plan.authoritative:
-                link.description = location_plan.link_description
-            link.save()
+            self._link(record, location, location_plan)
         self._count("services", created=created, changed=changed)
         if created or changed:
             self._history(
@@ -163,7 +257,29 @@ class Applier:
                 label=record.name,
             )
 
+    def finish(self) -> None:
+        """The batched rows, the history, and the search documents of the services touched."""
+        for rows in self.new_through.values():
+            if rows:
+                rows[0].__class__.objects.bulk_create(rows, batch_size=1000)
+        Phone.objects.bulk_create(self.new_phones, batch_size=1000)
+        ServiceAtLocation.objects.bulk_create(self.new_links, batch_size=1000)
+        RecordHistory.objects.bulk_create(self.history, batch_size=1000)
+        if self.touched_services:
+            search_vectors_refresh(services=sorted(self.touched_services))
+
     # -- helpers
+
+    def _save(self, record, plan, values: dict, *, created: bool, changed: bool) -> None:
+        """Sets the values and the state; saves only what is new or different."""
+        before = (record.state, record.source, record.verified_at)
+        for name, value in values.items():
+            setattr(record, name, value)
+        self._state(record, plan, created=created, changed=changed)
+        if created or changed or before != (record.state, record.source, record.verified_at):
+            # An unchanged record is not saved: its last_modified stays true.
+            record.full_clean(validate_unique=False)
+            record.save()
 
     @staticmethod
     def _slug(base: str, taken: set[str], max_length: int) -> str:
@@ -221,53 +337,65 @@ class Applier:
         else:
             self.report.unchanged[kind] += 1
 
-    @staticmethod
-    def _same_phone(phone: Phone, plan: PhonePlan) -> bool:
-        if plan.uuid:
-            return phone.uuid == plan.uuid
-        return digits(phone.number) == digits(plan.number) and phone.extension == plan.extension
+    # -- phones
 
-    def _phone_exists(self, record, owner: str, plan: PhonePlan) -> bool:
-        return any(self._same_phone(p, plan) for p in Phone.objects.filter(**{owner: record}))
+    def _phone_match(self, owner: str, record, plan: PhonePlan) -> Phone | None:
+        if plan.uuid:
+            return self.phones_by_uuid.get(plan.uuid)
+        if record.pk is None:
+            return None
+        return next(
+            (
+                phone
+                for phone in self.phones[(owner, record.pk)]
+                if digits(phone.number) == digits(plan.number) and phone.extension == plan.extension
+            ),
+            None,
+        )
 
     def _phones(self, plans: list[PhonePlan], *, owner: str, record) -> None:
         """Adds or updates the phones; never removes one."""
         for plan in plans:
-            phone = Phone.objects.filter(uuid=plan.uuid).first() if plan.uuid else None
+            phone = self._phone_match(owner, record, plan)
             if phone is None:
-                phone = next(
-                    (
-                        p
-                        for p in Phone.objects.filter(**{owner: record})
-                        if self._same_phone(p, plan)
-                    ),
-                    None,
-                )
-            if phone is None:
-                phone = Phone()
+                phone = Phone(**{owner: record})
                 if plan.uuid:
                     phone.uuid = plan.uuid
+                    self.phones_by_uuid[plan.uuid] = phone
+                self._phone_values(phone, plan)
+                self.new_phones.append(phone)
+                self.phones[(owner, record.pk)].append(phone)
                 self.report.created["phones"] += 1
+                continue
+            before = (phone.number, phone.extension, phone.kind, phone.description)
+            before_owner = getattr(phone, f"{owner}_id")
             setattr(phone, owner, record)
-            phone.number, phone.extension, phone.kind = plan.number, plan.extension, plan.kind
-            if plan.description:
-                phone.description = plan.description
-            phone.full_clean(validate_unique=False)
-            phone.save()
+            self._phone_values(phone, plan)
+            after = (phone.number, phone.extension, phone.kind, phone.description)
+            if phone.pk and (before != after or before_owner != record.pk):
+                phone.full_clean(validate_unique=False, validate_constraints=False)
+                phone.save()
 
     @staticmethod
-    def _location_match(organisation, plan: LocationPlan) -> Location | None:
+    def _phone_values(phone: Phone, plan: PhonePlan) -> None:
+        phone.number, phone.extension, phone.kind = plan.number, plan.extension, plan.kind
+        if plan.description:
+            phone.description = plan.description
+
+    # -- locations and links
+
+    def _location_match(self, organisation, plan: LocationPlan) -> Location | None:
         """HSDS: by id. CSV: by address and municipality, or by name when there is no address."""
         if plan.instance is not None:
             return plan.instance
         if plan.uuid:
-            return Location.objects.filter(uuid=plan.uuid).first()
+            return self.locations_by_uuid.get(plan.uuid)
         if organisation is None or organisation.pk is None:
             return None
         address = fold(plan.values.get("address", ""))
         town = fold(plan.values.get("municipality", ""))
         name = fold(plan.values.get("name", ""))
-        for location in Location.objects.filter(organisation=organisation).order_by("pk"):
+        for location in self.locations[organisation.pk]:
             if address or town:
                 if (fold(location.address), fold(location.municipality)) == (address, town):
                     return location
@@ -277,34 +405,51 @@ class Applier:
 
     def _linked(self, service: Service, organisation, plan: LocationPlan) -> bool:
         location = self._location_match(organisation, plan)
-        return (
-            location is not None
-            and service.serviceatlocation_set.filter(location=location).exists()
-        )
+        return location is not None and (service.pk, location.pk) in self.links
 
     def _location(self, plan: LocationPlan, organisation) -> Location:
         """HSDS locations are written whole; a CSV location only gains the values it gives."""
         location = self._location_match(organisation, plan)
-        if location is None:
+        created = location is None
+        if created:
             location = Location(organisation=organisation)
             if plan.uuid:
                 location.uuid = plan.uuid
             self.report.created["locations"] += 1
+        before = {name: getattr(location, name) for name in plan.values} | {
+            "territory_id": location.territory_id
+        }
         for name, value in plan.values.items():
             if plan.authoritative or value not in (None, ""):
                 setattr(location, name, value)
         if plan.territory is not MISSING:
             location.territory = plan.territory
-        location.full_clean(validate_unique=False)
-        location.save()
+        after = {name: getattr(location, name) for name in plan.values} | {
+            "territory_id": location.territory_id
+        }
+        if created or before != after:
+            location.full_clean(validate_unique=False, validate_constraints=False)
+            location.save()
+        if created:
+            self.locations[organisation.pk].append(location)
+            self.locations_by_uuid[location.uuid] = location
         plan.instance = location
         self._phones(plan.phones, owner="location", record=location)
         return location
 
-
-def jsonable(value):
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
+    def _link(self, service: Service, location: Location, plan: LocationPlan) -> None:
+        key = (service.pk, location.pk)
+        link = self.links.get(key)
+        if link is None:
+            link = ServiceAtLocation(
+                service=service, location=location, description=plan.link_description
+            )
+            if plan.link_uuid:
+                link.uuid = plan.link_uuid
+            self.links[key] = link
+            self.new_links.append(link)
+            self.touched_services.add(service.pk)
+        elif plan.authoritative and link.description != plan.link_description:
+            link.description = plan.link_description
+            if link.pk:
+                link.save(update_fields=["description"])

@@ -122,6 +122,20 @@ def test_the_downloadable_template_imports_cleanly(reference_data, staff, client
     assert report.created["services"] == 1
 
 
+def test_imported_services_are_found_by_the_words_of_their_categories(client, reference_data):
+    row = {
+        **GOOD_ROW,
+        "service": "Rencontres du jeudi",
+        "description": "",
+        "categories": "ACC.ACCOMP",
+    }
+    assert run(csv_file([row])).ok
+    Organisation.objects.update(state=PublicationState.PUBLISHED)
+    Service.objects.update(state=PublicationState.PUBLISHED)
+    found = client.get("/api/hsds/services", {"search": "case management"}).json()["contents"]
+    assert [s["name"] for s in found] == ["Rencontres du jeudi"]
+
+
 # --- All or nothing -------------------------------------------------------------------------
 
 
