@@ -1,0 +1,115 @@
+"""The public directory in Chromium: WCAG 2.1 AA (axe-core) in French and English, and the
+filters applying without a page load. Map tiles cannot load offline; the map still works."""
+
+import pytest
+
+from directory.models import ClientStatus, Language, ServiceCategory, Territory
+from tests.factories import LocationFactory, OrganisationFactory, PhoneFactory, ServiceFactory
+
+from .conftest import axe_violations, format_violations
+
+pytestmark = pytest.mark.e2e
+
+LANGUAGES = ["fr", "en"]
+
+
+@pytest.fixture
+def directory(reference_data):
+    """A few published organisations with services, locations and phones; one draft."""
+    sanc = OrganisationFactory(
+        name="Service d'aide aux Néo-Canadiens",
+        acronym="SANC",
+        slug="sanc",
+        kind="community",
+        mission="Accueillir et accompagner les personnes immigrantes.",
+        website="https://www.sanc-sherbrooke.ca/",
+    )
+    sanc.territories.set(Territory.objects.filter(code="sherbrooke"))
+    PhoneFactory(organisation=sanc, number="819 566-5373")
+    cegep = OrganisationFactory(name="Cégep de Sherbrooke", slug="cegep", kind="education")
+    for number, (organisation, name, category, at) in enumerate(
+        [
+            (sanc, "Accueil des nouveaux arrivants", "ACC.ARRIVEE", (45.404, -71.893)),
+            (sanc, "Aide à la recherche de logement", "LOG.RECHERCHE", (45.405, -71.890)),
+            (cegep, "Francisation à temps complet", "FRA.TEMPS_PLEIN", (45.39, -71.92)),
+            (cegep, "Francisation du soir", "FRA.TEMPS_PARTIEL", (45.27, -72.15)),
+        ]
+    ):
+        service = ServiceFactory(organisation=organisation, name=name, slug=f"service-e2e-{number}")
+        service.categories.set(ServiceCategory.objects.filter(code=category))
+        service.client_statuses.set(ClientStatus.objects.filter(code__in=["DEMANDEUR_ASILE"]))
+        service.languages.set(Language.objects.filter(code__in=["fr", "es"]))
+        service.territories.set(Territory.objects.filter(code="sherbrooke"))
+        location = LocationFactory(
+            organisation=organisation,
+            name=f"Point de service {number}",
+            address=f"{100 + number}, rue King Ouest",
+            accessibility="Entrée de plain-pied.",
+            latitude=at[0],
+            longitude=at[1],
+        )
+        service.locations.add(location)
+    ServiceFactory(organisation=sanc, name="Service en brouillon", state="draft")
+    return sanc
+
+
+def assert_no_violations(page, language):
+    assert page.locator("html").get_attribute("lang") == language
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_search_with_results_and_facets_has_no_wcag_violations(new_page, directory, language):
+    page = new_page(locale="fr-CA" if language == "fr" else "en-CA")
+    page.goto(f"/{language}/directory/?category=FRA&status=DEMANDEUR_ASILE")
+    assert page.locator(".results-list > li").count() == 2
+    assert page.locator("#f-category-FRA\\.TEMPS_PLEIN").count() == 1  # sub-categories shown
+    assert_no_violations(page, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_map_page_has_no_wcag_violations(new_page, directory, language):
+    page = new_page(locale="fr-CA" if language == "fr" else "en-CA")
+    page.goto(f"/{language}/directory/map/")
+    page.locator(".leaflet-marker-icon").first.wait_for()
+    assert page.locator(".map-locations .location").count() == 4
+    assert_no_violations(page, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_organisation_page_has_no_wcag_violations(new_page, directory, language):
+    page = new_page(locale="fr-CA" if language == "fr" else "en-CA")
+    page.goto(f"/{language}/directory/organisations/sanc/")
+    assert page.locator("h1").inner_text().startswith("Service d'aide aux Néo-Canadiens")
+    assert "Service en brouillon" not in page.content()
+    assert_no_violations(page, language)
+
+
+def test_ticking_a_filter_updates_the_results_and_announces_the_count(page, directory):
+    page.goto("/fr/directory/")
+    assert page.locator(".results-list > li").count() == 4
+    page.locator("#f-category-FRA").check()
+    page.wait_for_url("**/directory/?*category=FRA*")
+    page.locator(".results-list > li").nth(1).wait_for()
+    assert page.locator(".results-list > li").count() == 2
+    page.wait_for_function(
+        "document.getElementById('search-status').textContent.trim().startsWith('2 ')"
+    )
+    # The same page, updated in place: the focus stays on the box just ticked.
+    assert page.evaluate("document.activeElement.id") == "f-category-FRA"
+    assert page.locator("#f-category-FRA\\.TEMPS_PARTIEL").count() == 1
+
+
+def test_map_markers_open_a_popup_that_links_to_the_organisation(page, directory):
+    page.goto("/fr/directory/map/")
+    # At the first zoom, the three places in Sherbrooke are one cluster; Magog's is alone.
+    cluster = page.locator(".map-cluster")
+    cluster.first.wait_for()
+    assert cluster.count() == 1
+    assert ": 3." in cluster.first.get_attribute("aria-label")  # "Group of places: 3. …"
+    page.locator(".leaflet-marker-icon:not(.map-cluster)").first.click()
+    popup = page.locator(".map-popup")
+    popup.wait_for()
+    assert popup.locator("a").first.get_attribute("href") == "/fr/directory/organisations/cegep/"
+    assert "Francisation du soir" in popup.inner_text()
