@@ -6,7 +6,8 @@ matches) in a few queries up front, saves a record only when something
 changed, and batches the rows it adds to relation tables, phones and links
 with ``bulk_create`` in :meth:`Applier.finish`. Batched writes send no
 signal: ``finish`` rebuilds the search documents of the services it
-touched itself, in one statement (``directory/search.py``).
+touched itself, in one statement (``directory/search.py``), and invalidates
+the facet index (``directory/facet_index.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.text import slugify
 
+from directory.facet_index import facet_index_invalidate
 from directory.models import (
     Location,
     Organisation,
@@ -267,6 +269,8 @@ class Applier:
         RecordHistory.objects.bulk_create(self.history, batch_size=1000)
         if self.touched_services:
             search_vectors_refresh(services=sorted(self.touched_services))
+        if any(self.new_through.values()) or self.new_links or self.new_phones:
+            facet_index_invalidate()
 
     # -- helpers
 
