@@ -59,15 +59,19 @@ def fill_english() -> int:
         for entry in po:
             if entry.obsolete:
                 continue
+            # A fuzzy entry carries msgmerge's guess from a similar msgid: never keep it.
+            fuzzy = "fuzzy" in entry.flags
             if entry.msgid_plural:
-                if not all(entry.msgstr_plural.values()):
+                if fuzzy or not all(entry.msgstr_plural.values()):
                     entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
                     filled += 1
-            elif not entry.msgstr:
+            elif fuzzy or not entry.msgstr:
                 entry.msgstr = entry.msgid
                 filled += 1
-            if "fuzzy" in entry.flags:
+            if fuzzy:
                 entry.flags.remove("fuzzy")
+                entry.previous_msgid = None
+                entry.previous_msgid_plural = None
         po.save()
     return filled
 
