@@ -361,21 +361,27 @@ def measure(runs: int, seed: int) -> dict[str, list[float]]:
 
 
 def explain() -> None:
-    from django.db import connection
+    """Plans of the text match (the only part of a search that scans): with and without
+    the planner hint of ``directory.search.matching_ids``."""
+    from django.db import connection, transaction
 
-    from directory.facets import ReferenceData, SearchFilters, _search
+    from directory.models import Service
+    from directory.search import service_name_q, service_text_q
 
-    reference = ReferenceData.load()
-    for params in ({}, {"q": "francisation", "category": "FRA", "status": "DEMANDEUR_ASILE"}):
-        from django.http import QueryDict
-
-        filters = SearchFilters.from_query(QueryDict(urlencode(params, doseq=True)), reference)
-        results, _facets = _search(user=None, filters=filters, reference=reference)
-        sql, sql_params = results.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN ANALYZE {sql}", sql_params)
-            print(f"\n--- results, {params or 'no filter'}")
-            print("\n".join(row[0] for row in cursor.fetchall()))
+    for word in ("integration", "francisation"):
+        for label, queryset in (
+            ("documents", Service.objects.filter(service_text_q(word))),
+            ("names", Service.objects.filter(service_name_q(word))),
+        ):
+            sql, params = queryset.values_list("pk", flat=True).query.sql_with_params()
+            for hint in ("", "SET LOCAL random_page_cost = 1.1"):
+                with transaction.atomic(), connection.cursor() as cursor:
+                    if hint:
+                        cursor.execute(hint)
+                    cursor.execute(f"EXPLAIN ANALYZE {sql}", params)
+                    plan = [row[0] for row in cursor.fetchall()]
+                print(f"\n--- {label} matching {word!r}{' with ' + hint if hint else ''}")
+                print("\n".join(plan))
 
 
 def main() -> None:

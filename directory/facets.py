@@ -35,7 +35,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .facet_index import CATEGORY_TOP, FacetIndex, bits_from, facet_index_current, positions_of
+from .facet_index import CATEGORY_TOP, FacetIndex, facet_index_current, positions_of
 from .models import (
     ClientStatus,
     Language,
@@ -45,7 +45,14 @@ from .models import (
     ServiceCategory,
     Territory,
 )
-from .search import organisation_text_q, query_clean, service_text_q, text_rank
+from .search import (
+    matching_ids,
+    organisation_name_q,
+    organisation_text_q,
+    query_clean,
+    service_name_q,
+    service_text_q,
+)
 
 PAGE_SIZE = 20
 
@@ -340,12 +347,12 @@ def organisations_matching(*, user, filters: SearchFilters, reference: Reference
 TEXT_CACHE_SIZE = 256
 
 
-def _text_matches(model, text_q, text: str, index: FacetIndex) -> list[int]:
-    """Ids matching the text, most relevant first (by name on SQLite, which cannot rank).
+def _text_matches(model, text: str, index: FacetIndex) -> tuple[list[int], list[int]]:
+    """Ids whose document matches the text, and among them those whose name does.
 
-    Kept with the facet index (so dropped with it after any write): a popular
-    word matches thousands of records, and ranking them is the costliest part
-    of a search.
+    Names first, then the others, each by name: relevance that the indexes
+    answer alone. Kept with the facet index (so dropped with it after any
+    write): a popular word matches thousands of records.
     """
     key = (model._meta.label, text)
     with index.text_lock:
@@ -353,22 +360,17 @@ def _text_matches(model, text_q, text: str, index: FacetIndex) -> list[int]:
         if cached is not None:
             index.text_matches.move_to_end(key)
             return cached
-    ids = _text_matches_read(model, text_q, text)
+    if model is Service:
+        document_q, name_q = service_text_q(text), service_name_q(text)
+    else:
+        document_q, name_q = organisation_text_q(text), organisation_name_q(text)
+    documents, names = matching_ids(model.objects.filter(document_q), model.objects.filter(name_q))
+    matches = (documents, names)
     with index.text_lock:
-        index.text_matches[key] = ids
+        index.text_matches[key] = matches
         while len(index.text_matches) > TEXT_CACHE_SIZE:
             index.text_matches.popitem(last=False)
-    return ids
-
-
-def _text_matches_read(model, text_q, text: str) -> list[int]:
-    matches = model.objects.filter(text_q(text))
-    rank = text_rank(text)
-    if rank is None:
-        return list(matches.order_by("name", "pk").values_list("pk", flat=True))
-    return list(
-        matches.annotate(rank=rank).order_by("-rank", "name", "pk").values_list("pk", flat=True)
-    )
+    return matches
 
 
 def _selected_bits(
@@ -419,38 +421,31 @@ class _IndexedResults:
     """The matching records as a sequence for Django's paginator: counted from the bits,
     read from the database one page at a time.
 
-    Records matched by relevance come first (in ``ranked`` order), then the others by name.
+    Records in ``first`` (those whose name matches the text) come first; each
+    group is in name order, the order of the positions.
     """
 
-    def __init__(self, *, matched: int, ids: list[int], position: dict, ranked, queryset):
-        self.matched = matched
+    def __init__(self, *, matched: int, ids: list[int], queryset, first: int = 0):
+        self.first = matched & first
+        self.rest = matched & ~first
         self.ids = ids
         self.queryset = queryset
-        self.ranked: list[int] = []
-        if ranked:
-            size = (len(ids) >> 3) + 1
-            lookup = matched.to_bytes(size, "little")
-            for pk in ranked:
-                p = position.get(pk)
-                if p is not None and lookup[p >> 3] >> (p & 7) & 1:
-                    self.ranked.append(pk)
-            if self.ranked:
-                self.matched = matched & ~bits_from((position[pk] for pk in self.ranked), len(ids))
 
     def count(self) -> int:
-        return len(self.ranked) + self.matched.bit_count()
+        return self.first.bit_count() + self.rest.bit_count()
 
     def __len__(self) -> int:
         return self.count()
 
     def _ids(self, start: int, stop: int) -> list[int]:
-        head = self.ranked[start:stop]
-        rest = stop - max(start, len(self.ranked))
-        if rest > 0:
-            skip = max(0, start - len(self.ranked))
-            positions = list(positions_of(self.matched, limit=skip + rest))[skip:]
-            head += [self.ids[p] for p in positions]
-        return head
+        in_first = self.first.bit_count()
+        positions = []
+        if start < in_first:
+            positions += list(positions_of(self.first, limit=min(stop, in_first)))[start:]
+        if stop > in_first:
+            skip = max(0, start - in_first)
+            positions += list(positions_of(self.rest, limit=stop - in_first))[skip:]
+        return [self.ids[p] for p in positions]
 
     def __getitem__(self, item):
         if not isinstance(item, slice):
@@ -478,9 +473,9 @@ def _search(*, user, filters: SearchFilters, reference: ReferenceData, index: Fa
         services = index.service_bits(service_pool(user=user).values_list("pk", flat=True))
     else:
         services = index.public_services
-    service_matches = None
+    service_matches = service_names = None
     if filters.q:
-        service_matches = _text_matches(Service, service_text_q, filters.q, index)
+        service_matches, service_names = _text_matches(Service, filters.q, index)
     if filters.subject == ORGANISATIONS:
         if signed_in:
             organisations = index.organisation_bits(
@@ -490,11 +485,12 @@ def _search(*, user, filters: SearchFilters, reference: ReferenceData, index: Fa
         else:
             organisations = index.public_organisations
             table = index.organisation_values
-        ranked = None
+        first = 0
         if filters.q:
-            ranked = _text_matches(Organisation, organisation_text_q, filters.q, index)
+            own, names = _text_matches(Organisation, filters.q, index)
             by_service = index.organisations_of(services & index.service_bits(service_matches))
-            organisations &= index.organisation_bits(ranked) | by_service
+            organisations &= index.organisation_bits(own) | by_service
+            first = index.organisation_bits(names)
         selected = {
             facet: bits
             for facet in FACETS
@@ -504,8 +500,7 @@ def _search(*, user, filters: SearchFilters, reference: ReferenceData, index: Fa
         results = _IndexedResults(
             matched=matched,
             ids=index.organisation_ids,
-            position=index.organisation_position,
-            ranked=ranked,
+            first=first,
             queryset=Organisation.objects.defer("search_vector").prefetch_related("territories"),
         )
     else:
@@ -521,8 +516,7 @@ def _search(*, user, filters: SearchFilters, reference: ReferenceData, index: Fa
         results = _IndexedResults(
             matched=matched,
             ids=index.service_ids,
-            position=index.service_position,
-            ranked=service_matches,
+            first=index.service_bits(service_names) if filters.q else 0,
             queryset=_service_results_queryset(),
         )
     return results, _facets(filters, reference, counts)

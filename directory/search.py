@@ -27,9 +27,10 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
-from django.db.models import F, Func, Q, TextField, Value
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection, transaction
+from django.db.models import BooleanField, F, Func, Q, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Contains
 
 from .facet_index import facet_index_invalidate
@@ -248,8 +249,52 @@ def organisation_text_q(text: str) -> Q:
     )
 
 
-def text_rank(text: str):
-    """Relevance of a match, for ordering (PostgreSQL); ``None`` on SQLite."""
+#: Names alone, as indexed by migration 0007 (the expressions must stay identical).
+SERVICE_NAME_VECTOR = (
+    f"to_tsvector('{SEARCH_CONFIG}'::regconfig, coalesce(name, '') || ' ' || coalesce(name_en, ''))"
+)
+ORGANISATION_NAME_VECTOR = (
+    f"to_tsvector('{SEARCH_CONFIG}'::regconfig,"
+    " coalesce(name, '') || ' ' || coalesce(name_en, '') || ' ' || coalesce(acronym, ''))"
+)
+
+
+def _name_q(vector_sql: str, text: str) -> Q:
+    """The indexed name expression matches the text (for a queryset without joins:
+    the expression names its columns without their table)."""
+    matches = RawSQL(  # noqa: S611 - constant SQL; the visitor's text is a parameter
+        f"{vector_sql} @@ websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)",
+        [text],
+        output_field=BooleanField(),
+    )
+    return Q(matches)
+
+
+def service_name_q(text: str) -> Q:
+    """Services whose name matches ``text``: they come first in the results."""
     if uses_full_text_search():
-        return SearchRank(F("search_vector"), search_query(text))
-    return None
+        return _name_q(SERVICE_NAME_VECTOR, text)
+    return _folded_words_q(text, ("name", "name_en"), with_categories=False)
+
+
+def organisation_name_q(text: str) -> Q:
+    """Organisations whose name or acronym matches ``text``: they come first."""
+    if uses_full_text_search():
+        return _name_q(ORGANISATION_NAME_VECTOR, text)
+    return _folded_words_q(text, ("name", "name_en", "acronym"), with_categories=False)
+
+
+def matching_ids(*querysets) -> list[list[int]]:
+    """Ids of full-text filtered querysets, read through their GIN indexes.
+
+    With PostgreSQL's default ``random_page_cost`` (4, meant for spinning
+    disks) the planner reads the whole table — 40 MB of vectors at 20,000
+    services — for a word found in a third of the records: 30–45 ms, where
+    the index takes 8 ms. The lower cost, usual for SSDs, is set for this
+    transaction only (or, inside an outer transaction, until it ends).
+    """
+    if not uses_full_text_search():
+        return [list(queryset.order_by().values_list("pk", flat=True)) for queryset in querysets]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL random_page_cost = 1.1")
+        return [list(queryset.order_by().values_list("pk", flat=True)) for queryset in querysets]
