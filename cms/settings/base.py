@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "cms.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -83,6 +83,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cms.urls"
+# Machine endpoints have no language prefix: their 404s are never redirected to /fr/….
+MACHINE_URL_PREFIXES = ["/api/", "/ws/", "/rss/", "/healthz", "/static/", "/media/"]
+MACHINE_URL_SUFFIXES = [".ics", ".xml", ".json", ".zip", ".geojson"]
 WSGI_APPLICATION = "cms.wsgi.application"
 ASGI_APPLICATION = "cms.asgi.application"
 

@@ -100,7 +100,6 @@ def hsds_endpoint(view: Callable) -> Callable:
         except BadParameter as error:
             return _error(400, error.message, error.name)
         except Http404:
-            request.urlconf = "directory.api.urlconf"  # no redirect to /fr/… (see there)
             return _error(404, _("No published record has this identifier."))
 
     return wrapper

@@ -29,3 +29,19 @@ def test_healthz_answers_503_when_the_channel_layer_is_down(client):
     assert response.status_code == 503
     assert response.json()["checks"]["channel_layer"] == "error"
     assert response.json()["checks"]["database"] == "ok"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/api/hsds/nothing-here", "/events/feed/nothing.ics", "/rss/nothing.xml"]
+)
+def test_unknown_machine_endpoints_answer_404_not_a_redirect_to_a_page(client, site, path):
+    response = client.get(path)
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_unprefixed_page_address_still_redirects_to_its_language(client, site):
+    response = client.get("/directory/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/directory/"

@@ -1,0 +1,24 @@
+"""Locale handling that leaves machine endpoints alone.
+
+Django's ``LocaleMiddleware`` turns a 404 outside the language prefix into a
+redirect to ``/fr/<same path>`` whenever that path resolves, and Wagtail's
+catch-all page route resolves nearly anything. Machine endpoints (DESIGN.md:
+API, feeds, WebSockets, health) have no prefix by contract: a calendar client
+or an open-data consumer asking for something that does not exist must get
+its 404, not a redirect to an HTML page.
+"""
+
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Override point: ``settings.MACHINE_URL_PREFIXES`` and ``MACHINE_URL_SUFFIXES``."""
+
+    def process_response(self, request, response):
+        path = request.path_info
+        if path.startswith(tuple(settings.MACHINE_URL_PREFIXES)) or path.endswith(
+            tuple(settings.MACHINE_URL_SUFFIXES)
+        ):
+            return response
+        return super().process_response(request, response)
