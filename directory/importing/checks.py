@@ -55,6 +55,33 @@ class Matcher:
             self.services_by_name[(service.organisation_id, fold(service.name))].append(service)
 
 
+# Where a service row's location values come from in the CSV template.
+_SERVICE_LOCATION_COLUMNS = {
+    "name": "lieu",
+    "address": "adresse",
+    "municipality": "municipalite",
+    "postal_code": "code_postal",
+}
+
+
+def _check_state_and_locations(plan, *, honour_state: bool, location_columns: dict, problems):
+    """Checks every organisation or service row shares: who may set the state, its places."""
+    if plan.state and not honour_state:
+        problems.report(
+            plan.line,
+            "etat",
+            _("Only staff may set the publication state: remove the etat column."),
+        )
+    for location in plan.locations:
+        _check_values(
+            Location,
+            {k: v for k, v in location.values.items() if k not in {"latitude", "longitude"}},
+            line=plan.line,
+            columns=location_columns,
+            problems=problems,
+        )
+
+
 def validate(
     organisations: list[OrganisationPlan],
     services: list[ServicePlan],
@@ -104,20 +131,9 @@ def validate(
             columns=organisation_columns if csv_format else {},
             problems=problems,
         )
-        if plan.state and not honour_state:
-            problems.report(
-                plan.line,
-                "etat",
-                _("Only staff may set the publication state: remove the etat column."),
-            )
-        for location in plan.locations:
-            _check_values(
-                Location,
-                {k: v for k, v in location.values.items() if k not in {"latitude", "longitude"}},
-                line=plan.line,
-                columns={},
-                problems=problems,
-            )
+        _check_state_and_locations(
+            plan, honour_state=honour_state, location_columns={}, problems=problems
+        )
         done += 1
         progress(VALIDATING, done, total)
 
@@ -167,26 +183,11 @@ def validate(
             columns=service_columns if csv_format else {},
             problems=problems,
         )
-        if plan.state and not honour_state:
-            problems.report(
-                plan.line,
-                "etat",
-                _("Only staff may set the publication state: remove the etat column."),
-            )
-        for location in plan.locations:
-            _check_values(
-                Location,
-                {k: v for k, v in location.values.items() if k not in {"latitude", "longitude"}},
-                line=plan.line,
-                columns={
-                    "name": "lieu",
-                    "address": "adresse",
-                    "municipality": "municipalite",
-                    "postal_code": "code_postal",
-                }
-                if csv_format
-                else {},
-                problems=problems,
-            )
+        _check_state_and_locations(
+            plan,
+            honour_state=honour_state,
+            location_columns=_SERVICE_LOCATION_COLUMNS if csv_format else {},
+            problems=problems,
+        )
         done += 1
         progress(VALIDATING, done, total)
