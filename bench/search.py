@@ -202,7 +202,7 @@ def build(organisations: int, services: int, seed: int) -> None:
         ServiceCategory,
         Territory,
     )
-    from directory.search import search_vectors_refresh_all
+    from directory.search.text import search_vectors_refresh_all
 
     rng = random.Random(seed)
     now = timezone.now()
@@ -315,7 +315,7 @@ def build(organisations: int, services: int, seed: int) -> None:
 def measure(runs: int, seed: int) -> dict[str, list[float]]:
     from django.test import Client
 
-    from directory.facets import ReferenceData, SearchFilters, directory_search
+    from directory.search.facets import ReferenceData, SearchFilters, directory_search
 
     rng = random.Random(seed)
     client = Client()
@@ -366,7 +366,7 @@ def explain() -> None:
     from django.db import connection, transaction
 
     from directory.models import Service
-    from directory.search import service_name_q, service_text_q
+    from directory.search.text import service_name_q, service_text_q
 
     for word in ("integration", "francisation"):
         for label, queryset in (

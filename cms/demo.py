@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from directory.catalogue.reference import DATA_DIR
 from directory.models import (
     ClientStatus,
     Language,
@@ -32,7 +33,6 @@ from directory.models import (
     ServiceCategory,
     Territory,
 )
-from directory.reference import DATA_DIR
 
 from .site_setup import site_ensure
 

@@ -25,7 +25,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Open data: the HSDS 3.0 API and tabular export (machine endpoint, no language prefix).
-    path("api/hsds/", include("directory.api.urls")),
+    path("api/hsds/", include("directory.opendata.urls")),
 ]
 
 urlpatterns += i18n_patterns(

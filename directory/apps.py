@@ -8,7 +8,7 @@ class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Search documents follow every ORM write (directory/signals.py).
-        from . import signals
+        # Search documents follow every ORM write (directory/search/signals.py).
+        from directory.search import signals
 
         signals.connect()

@@ -1,16 +1,19 @@
 from django.urls import path
 
-from .views import accounts, editing, public
+from directory.catalogue import views as catalogue
+from directory.editing import views as editing
+from directory.members import views as accounts
+from directory.search import views as search
 
 app_name = "directory"
 
 urlpatterns = [
     # Public directory: search, map, profiles.
-    path("", public.search, name="search"),
-    path("map/", public.map_page, name="map"),
-    path("map/locations.geojson", public.map_data, name="map_data"),
-    path("organisations/<slug:slug>/", public.organisation_detail, name="organisation_detail"),
-    path("services/<slug:slug>/", public.service_detail, name="service_detail"),
+    path("", search.search, name="search"),
+    path("map/", search.map_page, name="map"),
+    path("map/locations.geojson", search.map_data, name="map_data"),
+    path("organisations/<slug:slug>/", catalogue.organisation_detail, name="organisation_detail"),
+    path("services/<slug:slug>/", catalogue.service_detail, name="service_detail"),
     # Accounts and memberships.
     path("account/", accounts.my_account, name="my_account"),
     path("account/profile/", accounts.profile_update, name="profile_update"),

@@ -11,14 +11,14 @@ from wagtail import hooks
 # Self-service editing: the "Directory" admin menu (validation queue of change
 # requests, and staff management of organisations, services, locations,
 # initiatives, partnerships, memberships and reference data).
-# Code in directory/admin_editing.py. To add an item to that menu from another
+# Code in directory/catalogue/admin.py. To add an item to that menu from another
 # section: @hooks.register("register_directory_menu_item") returning a MenuItem.
 # =============================================================================
 
 
 @hooks.register("register_admin_viewset")
 def register_directory_admin():
-    from directory.admin_editing import DirectoryViewSetGroup
+    from directory.catalogue.admin import DirectoryViewSetGroup
 
     return DirectoryViewSetGroup()
 
@@ -29,8 +29,8 @@ def register_directory_admin():
 # =============================================================================
 # Import of the directory (recensement files, CSV or HSDS JSON): the
 # "Importer le répertoire" item of the Directory menu and its pages under
-# /admin/directory/import/. Code in directory/admin_import.py and
-# directory/import_jobs.py.
+# /admin/directory/import/. Code in directory/importing/admin.py and
+# directory/importing/jobs.py.
 # =============================================================================
 
 
@@ -38,7 +38,7 @@ def register_directory_admin():
 def register_directory_import_urls():
     from django.urls import include, path
 
-    from directory import admin_import
+    from directory.importing import admin as admin_import
 
     return [path("directory/import/", include((admin_import.urlpatterns, "directory_import")))]
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import translation
 
 from cms.site_setup import site_ensure
-from directory.reference import reference_data_load
+from directory.catalogue.reference import reference_data_load
 
 from .factories import MembershipFactory, OrganisationFactory, UserFactory
 

@@ -172,11 +172,11 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 # Wagtail's own password reset has no rate limit: allauth's is the only one.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 
-ACCOUNT_ADAPTER = "directory.accounts.AccountAdapter"
+ACCOUNT_ADAPTER = "directory.members.allauth.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_SIGNUP_FORM_CLASS = "directory.forms.SignupProfileForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "directory.members.forms.SignupProfileForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True

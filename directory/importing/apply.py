@@ -6,8 +6,8 @@ matches) in a few queries up front, saves a record only when something
 changed, and batches the rows it adds to relation tables, phones and links
 with ``bulk_create`` in :meth:`Applier.finish`. Batched writes send no
 signal: ``finish`` rebuilds the search documents of the services it
-touched itself, in one statement (``directory/search.py``), and invalidates
-the facet index (``directory/facet_index.py``).
+touched itself, in one statement (``directory/search/text.py``), and invalidates
+the facet index (``directory/search/facet_index.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.text import slugify
 
-from directory.facet_index import facet_index_invalidate
 from directory.models import (
     Location,
     Organisation,
@@ -30,7 +29,8 @@ from directory.models import (
     Service,
     ServiceAtLocation,
 )
-from directory.search import fold, search_vectors_refresh
+from directory.search.facet_index import facet_index_invalidate
+from directory.search.text import fold, search_vectors_refresh
 
 from .common import (
     MISSING,

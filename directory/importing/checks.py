@@ -12,7 +12,7 @@ from directory.models import (
     Organisation,
     Service,
 )
-from directory.search import fold
+from directory.search.text import fold
 
 from .common import (
     CSV,

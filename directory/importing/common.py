@@ -14,7 +14,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from directory import hsds
 from directory.models import (
     ClientStatus,
     Language,
@@ -29,7 +28,8 @@ from directory.models import (
     ServiceStatus,
     Territory,
 )
-from directory.search import fold
+from directory.opendata import hsds
+from directory.search.text import fold
 
 MAX_RECORDS = 20_000
 CSV = "csv"

@@ -17,7 +17,7 @@ from directory.models import (
     RecordSource,
     ServiceStatus,
 )
-from directory.search import fold
+from directory.search.text import fold
 
 from .common import (
     CHOICE_ALIASES,

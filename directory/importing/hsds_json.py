@@ -7,14 +7,14 @@ import uuid
 
 from django.utils.translation import gettext as _
 
-from directory import hsds
 from directory.models import (
     Location,
     Organisation,
     Phone,
     ServiceStatus,
 )
-from directory.search import fold
+from directory.opendata import hsds
+from directory.search.text import fold
 
 from .common import (
     MAX_RECORDS,

@@ -4,7 +4,7 @@ A text search returns the records whose whole document matches, with those
 whose *name* matches first. Both are answered by GIN indexes alone (about
 10 ms at 20,000 services) instead of ranking every match with ts_rank (about
 40 ms). The expressions must stay identical to SERVICE_NAME_VECTOR and
-ORGANISATION_NAME_VECTOR in directory/search.py, or the indexes go unused.
+ORGANISATION_NAME_VECTOR in directory/search/text.py, or the indexes go unused.
 """
 
 from django.db import migrations

@@ -100,9 +100,6 @@ class ServiceQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status__in=[ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED])
 
-    def in_territory(self, territory):
-        return self.filter(territories=territory)
-
     def visible_to(self, user):
         """Published services, plus those of organisations the user administers; staff see all."""
         if user is not None and user.is_authenticated:
@@ -200,7 +197,7 @@ class Service(BilingualMixin, VerifiableRecord):
         help_text=_("Date the information was last confirmed with the organisation."),
     )
     # Full-text document (PostgreSQL only), kept current by
-    # directory.search.search_vectors_refresh; indexed by a PostgreSQL-only migration.
+    # directory.search.text.search_vectors_refresh; indexed by a PostgreSQL-only migration.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ServiceQuerySet.as_manager()

@@ -12,7 +12,7 @@ Values are stored as JSON, one key per field: text as strings, choices as
 their stored value, numbers as numbers, foreign keys and many-to-many
 fields as reference codes (territories, categories, client statuses,
 languages) or UUIDs (locations), phones as a list of objects. See
-``directory/editing_fields.py`` for the (de)serialisation.
+``directory/editing/fields.py`` for the (de)serialisation.
 """
 
 import uuid

@@ -2,7 +2,7 @@
 
 The job row is the record of what was asked and what came of it (status,
 counts, every error with its line). Progress while the import runs lives in
-the cache (see ``directory/import_jobs.py``), because the import writes
+the cache (see ``directory/importing/jobs.py``), because the import writes
 inside one transaction that other connections cannot see into.
 """
 

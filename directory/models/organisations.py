@@ -155,7 +155,7 @@ class Organisation(BilingualMixin, VerifiableRecord):
         related_name="organisations",
     )
     # Full-text document (PostgreSQL only), kept current by
-    # directory.search.search_vectors_refresh; indexed by a PostgreSQL-only migration.
+    # directory.search.text.search_vectors_refresh; indexed by a PostgreSQL-only migration.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = OrganisationQuerySet.as_manager()

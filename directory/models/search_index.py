@@ -10,7 +10,7 @@ class SearchIndexState(models.Model):
     """One row per in-memory index (``key``), whose ``token`` changes on every relevant write.
 
     The token is written in the same transaction as the change (signal
-    handlers in ``directory/signals.py``), so a process compares it with the
+    handlers in ``directory/search/signals.py``), so a process compares it with the
     token its index was built from and rebuilds when they differ: committed
     changes reach every process, and a rolled-back change brings back a token
     whose index matches the data again. A random token, not a counter, so

@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from directory.admin_editing import OrganisationViewSet
+from directory.catalogue.admin import OrganisationViewSet
 from directory.models import (
     ChangeRequest,
     Organisation,
@@ -335,8 +335,8 @@ def test_admin_edit_of_an_organisation_is_logged_to_its_history(staff_client, st
 def test_admin_edits_show_in_the_history_on_the_site(
     staff, organisation, organisation_admin, client
 ):
-    from directory.editing import record_history_log_admin_edit
-    from directory.editing_fields import snapshot
+    from directory.editing.fields import snapshot
+    from directory.editing.services import record_history_log_admin_edit
 
     before = snapshot(organisation)
     organisation.acronym = "SANC-E"

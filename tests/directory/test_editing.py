@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from directory import editing
-from directory.editing_fields import snapshot
-from directory.editing_forms import form_class_for
+from directory.editing import services as editing
+from directory.editing.fields import snapshot
+from directory.editing.forms import form_class_for
 from directory.models import (
     ChangeRequest,
     Location,

@@ -8,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cms.demo import demo_seed
-from directory import hsds
 from directory.models import (
     ClientStatus,
     Language,
@@ -19,6 +18,7 @@ from directory.models import (
     ServiceCategory,
     Territory,
 )
+from directory.opendata import hsds
 from tests.factories import LocationFactory, OrganisationFactory, PhoneFactory, ServiceFactory
 
 from .hsds_schemas import assert_valid

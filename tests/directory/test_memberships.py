@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from directory import services
+from directory.members import services
 from directory.models import Membership, PublicationState
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 

@@ -6,7 +6,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from directory.facets import ReferenceData, SearchFilters, directory_search
 from directory.models import (
     ClientStatus,
     Language,
@@ -16,7 +15,8 @@ from directory.models import (
     ServiceCategory,
     Territory,
 )
-from directory.search import fold, search_vectors_refresh
+from directory.search.facets import ReferenceData, SearchFilters, directory_search
+from directory.search.text import fold, search_vectors_refresh
 from tests.factories import MembershipFactory, OrganisationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -434,7 +434,7 @@ FILTER_CASES = [
 def test_facet_index_and_sql_filters_find_the_same_records(
     reference_data, organisation, organisation_admin, staff, subject, who
 ):
-    from directory.facets import organisations_matching, services_matching
+    from directory.search.facets import organisations_matching, services_matching
 
     _varied_directory(organisation)
     user = {"anonymous": None, "admin": organisation_admin, "staff": staff}[who]

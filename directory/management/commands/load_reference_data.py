@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from directory.reference import reference_data_load
+from directory.catalogue.reference import reference_data_load
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from directory.search import search_vectors_refresh_all, uses_full_text_search
+from directory.search.text import search_vectors_refresh_all, uses_full_text_search
 
 
 class Command(BaseCommand):

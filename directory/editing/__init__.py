@@ -1,0 +1,1 @@
+"""Self-service editing by organisations and validation by the directory team."""

@@ -1,0 +1,381 @@
+"""Directory records as JSON values: snapshot, compare, apply, describe.
+
+Change requests and history entries store field values as JSON so that
+they outlive the rows they name and can be shown side by side. One
+:class:`RecordSpec` per kind of record says which fields organisations edit
+themselves; everything else here is driven by it:
+
+- ``snapshot(record)`` reads the record's values (many-to-many fields as
+  sorted lists of codes, foreign keys as a code, phones as objects);
+- ``values_from_form(form)`` turns a validated editing form into the same shape;
+- ``diff(before, after)`` gives ``{field: [old, new]}`` for what differs;
+- ``apply_values(record, values)`` writes values back (validated by
+  ``full_clean`` before anything is saved);
+- :class:`ChangeDescriber` turns ``{field: [old, new]}`` into labelled rows
+  for people (choice labels, category names in the current language).
+
+Reference rows are named by their ``code`` (stable across databases);
+locations by their UUID.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import (
+    Location,
+    Organisation,
+    Phone,
+    RecordKind,
+    Service,
+)
+
+PHONES = "phones"
+
+
+@dataclass(frozen=True)
+class RecordSpec:
+    """What organisations edit on one kind of record, in the order forms show it."""
+
+    kind: str
+    model: type[models.Model]
+    fields: tuple[str, ...]
+    #: Fields kept in history but not edited by organisations (staff, admin).
+    tracked_only: tuple[str, ...] = ()
+
+    @property
+    def has_phones(self) -> bool:
+        return PHONES in self.fields
+
+    @property
+    def model_fields(self) -> tuple[str, ...]:
+        return tuple(name for name in self.fields if name != PHONES)
+
+    @property
+    def tracked_fields(self) -> tuple[str, ...]:
+        return self.fields + self.tracked_only
+
+
+ORGANISATION_SPEC = RecordSpec(
+    kind=RecordKind.ORGANISATION,
+    model=Organisation,
+    fields=(
+        "name",
+        "name_en",
+        "acronym",
+        "kind",
+        "mission",
+        "mission_en",
+        "website",
+        "email",
+        "territories",
+        PHONES,
+    ),
+    tracked_only=("state", "source", "source_notes", "slug"),
+)
+
+SERVICE_SPEC = RecordSpec(
+    kind=RecordKind.SERVICE,
+    model=Service,
+    fields=(
+        "name",
+        "name_en",
+        "description",
+        "description_en",
+        "status",
+        "categories",
+        "client_statuses",
+        "eligibility",
+        "eligibility_en",
+        "languages",
+        "territories",
+        "locations",
+        "fees",
+        "fees_en",
+        "how_to_access",
+        "how_to_access_en",
+        "required_documents",
+        "required_documents_en",
+        "schedule",
+        "schedule_en",
+        "email",
+        "url",
+    ),
+    tracked_only=("state", "source", "source_notes", "slug", "assured_date"),
+)
+
+LOCATION_SPEC = RecordSpec(
+    kind=RecordKind.LOCATION,
+    model=Location,
+    fields=(
+        "kind",
+        "name",
+        "name_en",
+        "address",
+        "municipality",
+        "postal_code",
+        "territory",
+        "latitude",
+        "longitude",
+        "url",
+        "accessibility",
+        "accessibility_en",
+    ),
+)
+
+SPECS = {spec.model: spec for spec in (ORGANISATION_SPEC, SERVICE_SPEC, LOCATION_SPEC)}
+
+
+def spec_for(record_or_model) -> RecordSpec:
+    model = record_or_model if isinstance(record_or_model, type) else type(record_or_model)
+    try:
+        return SPECS[model]
+    except KeyError as error:
+        raise TypeError(f"No editing spec for {model!r}") from error
+
+
+def _key_attribute(related_model) -> str:
+    """Reference rows are named by their code; locations (no code) by their UUID."""
+    return "uuid" if related_model is Location else "code"
+
+
+def _json_scalar(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def phone_value(phone) -> dict[str, str]:
+    return {
+        "number": phone.number,
+        "extension": phone.extension,
+        "kind": phone.kind,
+        "description": phone.description,
+    }
+
+
+def _sorted_phones(phones: list[dict[str, str]]) -> list[dict[str, str]]:
+    return sorted(
+        (
+            {key: (phone.get(key) or "") for key in ("number", "extension", "kind", "description")}
+            for phone in phones
+        ),
+        key=lambda phone: (phone["number"], phone["extension"], phone["kind"]),
+    )
+
+
+def own_phones(organisation: Organisation):
+    """The organisation's own numbers (not those it gives for one service or location)."""
+    return organisation.phones.filter(service__isnull=True, location__isnull=True)
+
+
+def snapshot(record, fields: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The record's values for ``fields`` (default: its spec's tracked fields), as JSON."""
+    spec = spec_for(record)
+    values: dict[str, Any] = {}
+    for name in fields or spec.tracked_fields:
+        if name == PHONES:
+            values[name] = (
+                _sorted_phones([phone_value(p) for p in own_phones(record)]) if record.pk else []
+            )
+            continue
+        model_field = spec.model._meta.get_field(name)
+        if model_field.many_to_many:
+            key = _key_attribute(model_field.related_model)
+            values[name] = (
+                sorted(str(v) for v in getattr(record, name).values_list(key, flat=True))
+                if record.pk
+                else []
+            )
+        elif model_field.many_to_one:
+            related = getattr(record, name)
+            values[name] = (
+                str(getattr(related, _key_attribute(model_field.related_model)))
+                if related
+                else None
+            )
+        else:
+            values[name] = _json_scalar(getattr(record, name))
+    return values
+
+
+def values_from_form(spec: RecordSpec, form) -> dict[str, Any]:
+    """A validated editing form's values, shaped like :func:`snapshot`."""
+    values: dict[str, Any] = {}
+    for name in spec.fields:
+        if name == PHONES:
+            values[name] = _sorted_phones(form.cleaned_phones)
+            continue
+        model_field = spec.model._meta.get_field(name)
+        value = form.cleaned_data.get(name)
+        if model_field.many_to_many:
+            key = _key_attribute(model_field.related_model)
+            values[name] = sorted(str(getattr(obj, key)) for obj in (value or []))
+        elif model_field.many_to_one:
+            values[name] = (
+                str(getattr(value, _key_attribute(model_field.related_model))) if value else None
+            )
+        else:
+            if value is None and not model_field.null:
+                value = ""
+            values[name] = _json_scalar(value)
+    return values
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for every field of ``after`` whose value differs."""
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def _resolve(related_model, keys: list[str]) -> list:
+    key = _key_attribute(related_model)
+    found = {
+        str(getattr(obj, key)): obj for obj in related_model.objects.filter(**{f"{key}__in": keys})
+    }
+    missing = [k for k in keys if k not in found]
+    if missing:
+        raise ValidationError(
+            gettext("Some values no longer exist: %(values)s.") % {"values": ", ".join(missing)}
+        )
+    return [found[k] for k in keys]
+
+
+def apply_values(record, values: dict[str, Any]) -> None:
+    """Write ``values`` to ``record``, validate, save, then set relations.
+
+    Precondition: called inside a transaction (a ValidationError raised after
+    ``save()``, while resolving relations, must roll the save back).
+    """
+    spec = spec_for(record)
+    relations: dict[str, list] = {}
+    for name, value in values.items():
+        if name == PHONES:
+            continue
+        model_field = spec.model._meta.get_field(name)
+        if model_field.many_to_many:
+            relations[name] = _resolve(model_field.related_model, list(value or []))
+        elif model_field.many_to_one:
+            setattr(
+                record, name, _resolve(model_field.related_model, [value])[0] if value else None
+            )
+        else:
+            setattr(record, name, value)
+    record.full_clean()
+    record.save()
+    for name, objects in relations.items():
+        getattr(record, name).set(objects)
+    if PHONES in values:
+        _replace_phones(record, values[PHONES])
+
+
+def _replace_phones(organisation: Organisation, phones: list[dict[str, str]]) -> None:
+    own_phones(organisation).delete()
+    new = [Phone(organisation=organisation, **phone) for phone in _sorted_phones(phones)]
+    for phone in new:
+        phone.full_clean()
+    Phone.objects.bulk_create(new)
+
+
+# --- Describing changes to people ------------------------------------------------------
+
+
+@dataclass
+class FieldChange:
+    """One row of a diff: a field's label and its values before and after, for display."""
+
+    name: str
+    label: str
+    before: str | list[str]
+    after: str | list[str]
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def is_list(self) -> bool:
+        return isinstance(self.after, list) or isinstance(self.before, list)
+
+
+_PHONE_LABEL = _("phones")
+
+
+class ChangeDescriber:
+    """Labels for ``{field: [old, new]}`` dicts, with related labels fetched once.
+
+    One describer serves a whole page (many history entries): reference
+    tables are small and loaded whole the first time they are needed;
+    locations are fetched by the UUIDs seen.
+    """
+
+    def __init__(self):
+        self._labels: dict[type, dict[str, str]] = {}
+
+    def _label_of(self, related_model, key: str) -> str:
+        if related_model not in self._labels:
+            self._labels[related_model] = {}
+            if related_model is not Location:
+                attr = _key_attribute(related_model)
+                self._labels[related_model] = {
+                    str(getattr(obj, attr)): str(obj) for obj in related_model.objects.all()
+                }
+        labels = self._labels[related_model]
+        if key not in labels and related_model is Location:
+            location = Location.objects.filter(uuid=key).first()
+            labels[key] = str(location) if location else gettext("(deleted location)")
+        return labels.get(key, key)
+
+    def _display(self, model_field, value) -> str | list[str]:
+        if model_field is None:  # phones
+            return [self._phone_display(phone) for phone in value or []]
+        if model_field.many_to_many:
+            return [self._label_of(model_field.related_model, k) for k in value or []]
+        if model_field.many_to_one:
+            return self._label_of(model_field.related_model, value) if value else ""
+        if model_field.choices and value not in (None, ""):
+            return str(dict(model_field.flatchoices).get(value, value))
+        if value is None:
+            return ""
+        return str(value)
+
+    @staticmethod
+    def _phone_display(phone: dict[str, str]) -> str:
+        text = phone.get("number", "")
+        if phone.get("extension"):
+            text += " #" + phone["extension"]
+        kind = dict(Phone.Kind.choices).get(phone.get("kind"), "")
+        details = ", ".join(str(p) for p in (kind, phone.get("description")) if p)
+        return f"{text} ({details})" if details else text
+
+    def describe(self, model, changes: dict[str, list[Any]]) -> list[FieldChange]:
+        """Rows in the spec's order (then any other field), each with a translated label."""
+        spec = spec_for(model)
+        order = {name: index for index, name in enumerate(spec.tracked_fields)}
+        rows = []
+        for name in sorted(changes, key=lambda n: (order.get(n, len(order)), n)):
+            old, new = changes[name]
+            if name == PHONES:
+                model_field, label = None, _PHONE_LABEL
+            else:
+                try:
+                    model_field = spec.model._meta.get_field(name)
+                except FieldDoesNotExist:  # a field since removed: show its name
+                    rows.append(FieldChange(name, name, str(old or ""), str(new or "")))
+                    continue
+                label = model_field.verbose_name
+            before, after = self._display(model_field, old), self._display(model_field, new)
+            row = FieldChange(name=name, label=capfirst(str(label)), before=before, after=after)
+            if isinstance(after, list):
+                row.added = [item for item in after if item not in before]
+                row.removed = [item for item in before if item not in after]
+            rows.append(row)
+        return rows

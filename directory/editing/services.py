@@ -1,0 +1,676 @@
+"""Self-service editing: organisations keep their own records, staff validate.
+
+The rules, and why:
+
+- **A record that is not public yet** (organisation or service in draft,
+  awaiting verification or archived; a location of an organisation that is
+  not published) is edited directly: nobody outside the organisation sees
+  it, so there is nothing to protect. The change is logged in the history.
+- **A public record** (published organisation or service; any location of a
+  published organisation) is never changed by an organisation's admin
+  directly. The edit becomes a pending :class:`ChangeRequest`; the public
+  keeps seeing the published version until staff approve it.
+- **One pending request per record.** A newer request on the same record
+  *supersedes* the older one (kept, with status ``superseded`` and a link to
+  its successor). The edit form opens on the pending proposal, so the newer
+  request already carries what the older one proposed: superseding is in
+  effect a merge, and nothing anybody wrote is lost.
+- **Approval is refused on conflict.** ``proposed`` holds only the fields the
+  admin changed; ``previous`` the values they changed them from. If any of
+  those fields has changed on the record since (a staff edit, another
+  approved request), approval raises :class:`ChangeRequestConflict` and
+  changes nothing: applying would silently overwrite someone's later work.
+  Staff send the request back; the admin resubmits from the current values.
+  Fields the request does not touch may have changed freely.
+- **Staff** editing from the site apply directly (they are the validators)
+  and the record is marked verified.
+- New services are created *awaiting verification* (state ``pending``, not
+  public) with a ``create`` request; a new location of a published
+  organisation is only a request until approved. Sending back or
+  withdrawing a ``create`` request returns the record to draft; the admin
+  can then edit it and submit it again for verification.
+
+E-mails go after commit: staff are told of each new request (every active
+staff member, in their preferred language); the submitter is told of the
+decision and the reviewer's comment, in theirs.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from directory.catalogue import selectors
+from directory.editing.fields import (
+    ChangeDescriber,
+    apply_values,
+    diff,
+    snapshot,
+    spec_for,
+    values_from_form,
+)
+from directory.editing.forms import form_class_for
+from directory.models import (
+    ChangeRequest,
+    Location,
+    Organisation,
+    PublicationState,
+    RecordHistory,
+    RecordKind,
+    Service,
+)
+
+#: URL namespace of the staff validation views in the Wagtail admin (editing/admin.py).
+VALIDATION_URL_NAMESPACE = "directory_validation"
+
+
+class InvalidEdit(ValidationError):
+    """The proposed values do not validate. ``form`` holds the errors and what was typed."""
+
+    def __init__(self, form):
+        self.form = form
+        super().__init__(_("The form has errors."), code="invalid")
+
+
+class ChangeRequestConflict(ValidationError):
+    """The record changed, on the fields the request touches, since it was submitted."""
+
+    def __init__(self, labels: list[str]):
+        self.labels = labels
+        super().__init__(
+            _(
+                "The record has changed since this request was submitted (%(fields)s). "
+                "Nothing was applied: send the request back so that the organisation "
+                "can resubmit it from the current version."
+            ),
+            code="conflict",
+            params={"fields": ", ".join(labels)},
+        )
+
+
+@dataclass
+class EditOutcome:
+    """What became of an edit: applied at once, sent for validation, or nothing to do."""
+
+    record: Any
+    applied: bool = False
+    change_request: ChangeRequest | None = None
+    changes: dict[str, list] = field(default_factory=dict)
+    withdrawn: list[ChangeRequest] = field(default_factory=list)
+
+    @property
+    def sent_for_validation(self) -> bool:
+        return self.change_request is not None and not self.applied
+
+
+# --- Small helpers -----------------------------------------------------------------------
+
+
+def organisation_of(record) -> Organisation:
+    return record if isinstance(record, Organisation) else record.organisation
+
+
+def record_is_public(record) -> bool:
+    """Whether the public sees this record, so that an admin's edit must wait for staff."""
+    if isinstance(record, Location):
+        return record.organisation.state == PublicationState.PUBLISHED
+    return record.state == PublicationState.PUBLISHED
+
+
+def _require_editor(user, organisation: Organisation) -> None:
+    if not selectors.organisation_can_edit(user=user, organisation=organisation):
+        raise PermissionDenied
+
+
+def _require_staff(user) -> None:
+    if user is None or not user.is_authenticated or not user.is_staff:
+        raise PermissionDenied
+
+
+def _lock(record):
+    return type(record).objects.select_for_update().get(pk=record.pk)
+
+
+def _target_fields(record) -> dict[str, Any]:
+    organisation = organisation_of(record)
+    fields: dict[str, Any] = {"organisation": organisation, "target_kind": spec_for(record).kind}
+    if isinstance(record, Service):
+        fields["service"] = record
+    elif isinstance(record, Location):
+        fields["location"] = record if record.pk else None
+    return fields
+
+
+def _without_empty(changes: dict[str, list]) -> dict[str, list]:
+    return {name: pair for name, pair in changes.items() if pair[1] not in (None, "", [])}
+
+
+def _history(
+    *,
+    record,
+    action: str,
+    channel: str,
+    actor,
+    changes: dict[str, list] | None = None,
+    change_request: ChangeRequest | None = None,
+    note: str = "",
+) -> RecordHistory:
+    fields = _target_fields(record)
+    return RecordHistory.objects.create(
+        **fields,
+        target_label=str(record)[:250],
+        action=action,
+        channel=channel,
+        changes=changes or {},
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        change_request=change_request,
+        note=note,
+    )
+
+
+def _mark_verified(record, reviewer, when) -> None:
+    if hasattr(record, "verified_at"):
+        record.verified_at = when
+        record.verified_by = reviewer
+
+
+def _supersede_pending(record, newer: ChangeRequest) -> None:
+    ChangeRequest.objects.open_for(record).exclude(pk=newer.pk).update(
+        status=ChangeRequest.Status.SUPERSEDED, superseded_by=newer
+    )
+
+
+def _unique_service_slug(name: str) -> str:
+    base = slugify(name)[:120] or "service"
+    if base == "new":  # /services/new/ is the creation form
+        base = "new-service"
+    slug, number = base, 2
+    while Service.objects.filter(slug=slug).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+def _open_request(record, **kwargs) -> ChangeRequest:
+    change_request = ChangeRequest.objects.create(**_target_fields(record), **kwargs)
+    transaction.on_commit(lambda: _notify_staff_of_request(change_request.pk))
+    return change_request
+
+
+# --- Organisation admins -------------------------------------------------------------------
+
+
+def change_request_submit(*, user, target, data, files=None) -> EditOutcome:
+    """Validate an admin's edit of ``target`` and apply it or send it for validation.
+
+    ``target`` is an Organisation, a Service or a Location; an unsaved one
+    (``Service(organisation=...)``, ``Location(organisation=...)``) means a new
+    record. ``data`` is what the user submitted to the editing form for that
+    kind of record. Raises :class:`InvalidEdit` (nothing changes) when the
+    form refuses it, and PermissionDenied unless the user may edit the
+    organisation.
+    """
+    organisation = organisation_of(target)
+    _require_editor(user, organisation)
+    spec = spec_for(target)
+    is_new = target.pk is None
+    working = target if is_new else type(target).objects.get(pk=target.pk)
+    form = form_class_for(target)(data, files, instance=working, organisation=organisation)
+    if not form.is_valid():
+        raise InvalidEdit(form)
+    values = values_from_form(spec, form)
+    if is_new:
+        return _create(user=user, record=working, values=values)
+
+    with transaction.atomic():
+        record = _lock(target)
+        current = snapshot(record, spec.fields)
+        changes = diff(current, values)
+        open_requests = list(
+            ChangeRequest.objects.open_for(record).filter(kind=ChangeRequest.Kind.UPDATE)
+        )
+        if not changes:
+            # The form was brought back to the current version: a pending
+            # proposal (which the form opened on) is thereby withdrawn.
+            for change_request in open_requests:
+                change_request.status = ChangeRequest.Status.WITHDRAWN
+                change_request.save(update_fields=["status"])
+            return EditOutcome(record=record, withdrawn=open_requests)
+
+        proposed = {name: pair[1] for name, pair in changes.items()}
+        if user.is_staff or not record_is_public(record):
+            if user.is_staff:
+                _mark_verified(record, user, timezone.now())
+            apply_values(record, proposed)
+            _history(
+                record=record,
+                action=RecordHistory.Action.UPDATED,
+                channel=RecordHistory.Channel.STAFF_SITE
+                if user.is_staff
+                else RecordHistory.Channel.SITE,
+                actor=user,
+                changes=changes,
+            )
+            return EditOutcome(record=record, applied=True, changes=changes)
+
+        for change_request in open_requests:
+            if change_request.proposed == proposed:
+                # The same proposal again: keep the one staff already have.
+                return EditOutcome(record=record, change_request=change_request, changes=changes)
+        change_request = _open_request(
+            record,
+            kind=ChangeRequest.Kind.UPDATE,
+            proposed=proposed,
+            previous=current,
+            submitted_by=user,
+        )
+        _supersede_pending(record, change_request)
+        return EditOutcome(record=record, change_request=change_request, changes=changes)
+
+
+def _create(*, user, record, values: dict[str, Any]) -> EditOutcome:
+    changes = _without_empty(diff({}, values))
+    channel = RecordHistory.Channel.STAFF_SITE if user.is_staff else RecordHistory.Channel.SITE
+    with transaction.atomic():
+        if isinstance(record, Location) and record_is_public(record) and not user.is_staff:
+            change_request = _open_request(
+                record,
+                kind=ChangeRequest.Kind.CREATE,
+                proposed=values,
+                previous={},
+                submitted_by=user,
+            )
+            return EditOutcome(record=None, change_request=change_request, changes=changes)
+
+        if isinstance(record, Service):
+            record.slug = _unique_service_slug(values.get("name") or "")
+            if user.is_staff:
+                record.state = PublicationState.PUBLISHED
+                _mark_verified(record, user, timezone.now())
+            else:
+                record.state = PublicationState.PENDING
+        apply_values(record, values)
+        _history(
+            record=record,
+            action=RecordHistory.Action.CREATED,
+            channel=channel,
+            actor=user,
+            changes=changes,
+        )
+        change_request = None
+        if isinstance(record, Service) and not user.is_staff:
+            change_request = _open_request(
+                record,
+                kind=ChangeRequest.Kind.CREATE,
+                proposed=values,
+                previous={},
+                submitted_by=user,
+            )
+        return EditOutcome(
+            record=record, applied=True, change_request=change_request, changes=changes
+        )
+
+
+def service_archive(*, user, service: Service) -> EditOutcome:
+    """Take a service out of the directory: at once if it is not public, else via staff."""
+    _require_editor(user, service.organisation)
+    with transaction.atomic():
+        record = _lock(service)
+        if record.state == PublicationState.ARCHIVED:
+            return EditOutcome(record=record)
+        state_change = {"state": [record.state, PublicationState.ARCHIVED]}
+        if record_is_public(record) and not user.is_staff:
+            change_request = _open_request(
+                record,
+                kind=ChangeRequest.Kind.ARCHIVE,
+                proposed={"state": PublicationState.ARCHIVED},
+                previous={"state": record.state},
+                submitted_by=user,
+            )
+            _supersede_pending(record, change_request)
+            return EditOutcome(record=record, change_request=change_request, changes=state_change)
+        withdrawn = list(ChangeRequest.objects.open_for(record))
+        ChangeRequest.objects.open_for(record).update(status=ChangeRequest.Status.WITHDRAWN)
+        record.state = PublicationState.ARCHIVED
+        record.save(update_fields=["state", "updated_at"])
+        _history(
+            record=record,
+            action=RecordHistory.Action.ARCHIVED,
+            channel=RecordHistory.Channel.STAFF_SITE
+            if user.is_staff
+            else RecordHistory.Channel.SITE,
+            actor=user,
+            changes=state_change,
+        )
+        return EditOutcome(record=record, applied=True, changes=state_change, withdrawn=withdrawn)
+
+
+def record_submit_for_verification(*, user, record) -> ChangeRequest:
+    """Ask staff to publish a draft (or archived) organisation or service: it becomes pending."""
+    if not isinstance(record, (Organisation, Service)):
+        raise TypeError("Only organisations and services are submitted for verification.")
+    _require_editor(user, organisation_of(record))
+    with transaction.atomic():
+        record = _lock(record)
+        if record.state == PublicationState.PUBLISHED:
+            raise ValidationError(_("This record is already published."), code="published")
+        if ChangeRequest.objects.open_for(record).filter(kind=ChangeRequest.Kind.CREATE).exists():
+            raise ValidationError(
+                _("This record is already awaiting verification."), code="already_pending"
+            )
+        previous_state = record.state
+        record.state = PublicationState.PENDING
+        record.save(update_fields=["state", "updated_at"])
+        spec = spec_for(record)
+        change_request = _open_request(
+            record,
+            kind=ChangeRequest.Kind.CREATE,
+            proposed=snapshot(record, spec.fields),
+            previous={},
+            submitted_by=user,
+        )
+        if previous_state != PublicationState.PENDING:
+            _history(
+                record=record,
+                action=RecordHistory.Action.SUBMITTED,
+                channel=RecordHistory.Channel.SITE,
+                actor=user,
+                changes={"state": [previous_state, PublicationState.PENDING]},
+                change_request=change_request,
+            )
+        return change_request
+
+
+def change_request_withdraw(*, change_request: ChangeRequest, user) -> ChangeRequest:
+    """The organisation takes back a pending request (a new record goes back to draft)."""
+    _require_editor(user, change_request.organisation)
+    with transaction.atomic():
+        change_request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+        _require_pending(change_request)
+        change_request.status = ChangeRequest.Status.WITHDRAWN
+        change_request.save(update_fields=["status"])
+        _back_to_draft(change_request, actor=user, channel=RecordHistory.Channel.SITE)
+        return change_request
+
+
+# --- Staff -------------------------------------------------------------------------------
+
+
+def _require_pending(change_request: ChangeRequest) -> None:
+    if change_request.status != ChangeRequest.Status.PENDING:
+        raise ValidationError(
+            _("This request is no longer awaiting validation (%(status)s)."),
+            code="not_pending",
+            params={"status": change_request.get_status_display()},
+        )
+
+
+def _back_to_draft(change_request: ChangeRequest, *, actor, channel: str, note: str = "") -> None:
+    """A refused or withdrawn new organisation or service is no longer awaiting verification."""
+    if change_request.kind != ChangeRequest.Kind.CREATE:
+        return
+    record = change_request.target
+    if not isinstance(record, (Organisation, Service)):
+        return
+    record = _lock(record)
+    if record.state != PublicationState.PENDING:
+        return
+    record.state = PublicationState.DRAFT
+    record.save(update_fields=["state", "updated_at"])
+    _history(
+        record=record,
+        action=RecordHistory.Action.RETURNED_TO_DRAFT,
+        channel=channel,
+        actor=actor,
+        changes={"state": [PublicationState.PENDING, PublicationState.DRAFT]},
+        change_request=change_request,
+        note=note,
+    )
+
+
+def change_request_conflicts(change_request: ChangeRequest) -> list[str]:
+    """Fields of an update request whose value on the record changed since submission."""
+    if change_request.kind != ChangeRequest.Kind.UPDATE or change_request.target is None:
+        return []
+    record = change_request.target
+    current = snapshot(record, tuple(change_request.proposed))
+    return [
+        name
+        for name in change_request.proposed
+        if current.get(name) != change_request.previous.get(name)
+    ]
+
+
+def change_request_approve(
+    *, change_request: ChangeRequest, reviewer, comment: str = ""
+) -> ChangeRequest:
+    """Apply a pending request in one transaction, mark the record verified, log it.
+
+    Refuses (ChangeRequestConflict, nothing applied) when a field the request
+    changes has changed on the record since it was submitted; see the module
+    docstring for why.
+    """
+    _require_staff(reviewer)
+    now = timezone.now()
+    with transaction.atomic():
+        change_request = (
+            ChangeRequest.objects.select_for_update(of=("self",))
+            .select_related("organisation", "service", "location")
+            .get(pk=change_request.pk)
+        )
+        _require_pending(change_request)
+        channel = RecordHistory.Channel.CHANGE_REQUEST
+        kind = change_request.kind
+
+        if kind == ChangeRequest.Kind.UPDATE:
+            record = _lock(change_request.target)
+            current = snapshot(record, tuple(change_request.proposed))
+            conflicts = [
+                name
+                for name in change_request.proposed
+                if current.get(name) != change_request.previous.get(name)
+            ]
+            if conflicts:
+                rows = ChangeDescriber().describe(
+                    type(record), {name: [None, None] for name in conflicts}
+                )
+                raise ChangeRequestConflict([row.label for row in rows])
+            _mark_verified(record, reviewer, now)
+            apply_values(record, change_request.proposed)
+            _history(
+                record=record,
+                action=RecordHistory.Action.UPDATED,
+                channel=channel,
+                actor=reviewer,
+                changes={
+                    name: [current.get(name), value]
+                    for name, value in change_request.proposed.items()
+                },
+                change_request=change_request,
+                note=comment,
+            )
+        elif (
+            kind == ChangeRequest.Kind.CREATE and change_request.target_kind == RecordKind.LOCATION
+        ):
+            location = Location(organisation=change_request.organisation)
+            apply_values(location, change_request.proposed)
+            change_request.location = location
+            _history(
+                record=location,
+                action=RecordHistory.Action.CREATED,
+                channel=channel,
+                actor=reviewer,
+                changes=_without_empty(diff({}, change_request.proposed)),
+                change_request=change_request,
+                note=comment,
+            )
+        else:
+            record = _lock(change_request.target)
+            previous_state = record.state
+            new_state = (
+                PublicationState.ARCHIVED
+                if kind == ChangeRequest.Kind.ARCHIVE
+                else PublicationState.PUBLISHED
+            )
+            record.state = new_state
+            if kind == ChangeRequest.Kind.CREATE:
+                _mark_verified(record, reviewer, now)
+            record.full_clean()
+            record.save()
+            _history(
+                record=record,
+                action=RecordHistory.Action.ARCHIVED
+                if kind == ChangeRequest.Kind.ARCHIVE
+                else RecordHistory.Action.PUBLISHED,
+                channel=channel,
+                actor=reviewer,
+                changes={"state": [previous_state, new_state]},
+                change_request=change_request,
+                note=comment,
+            )
+
+        change_request.status = ChangeRequest.Status.APPROVED
+        change_request.reviewed_by = reviewer
+        change_request.reviewed_at = now
+        change_request.review_comment = comment.strip()
+        change_request.save()
+        transaction.on_commit(lambda: _notify_submitter(change_request.pk))
+        return change_request
+
+
+def change_request_send_back(
+    *, change_request: ChangeRequest, reviewer, comment: str
+) -> ChangeRequest:
+    """Return a pending request to the organisation with a comment (required).
+
+    The proposed values stay on the request: the organisation's edit form
+    opens on them, so they can be corrected and resubmitted.
+    """
+    _require_staff(reviewer)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError(
+            {"comment": gettext("Say what should change, so that the organisation can fix it.")}
+        )
+    with transaction.atomic():
+        change_request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+        _require_pending(change_request)
+        change_request.status = ChangeRequest.Status.SENT_BACK
+        change_request.reviewed_by = reviewer
+        change_request.reviewed_at = timezone.now()
+        change_request.review_comment = comment
+        change_request.save()
+        _back_to_draft(
+            change_request,
+            actor=reviewer,
+            channel=RecordHistory.Channel.CHANGE_REQUEST,
+            note=comment,
+        )
+        transaction.on_commit(lambda: _notify_submitter(change_request.pk))
+        return change_request
+
+
+def record_history_log_admin_edit(*, record, before: dict[str, Any] | None, actor) -> None:
+    """Log a staff edit made in the Wagtail admin (``before`` is None for a new record).
+
+    Called by the admin's create and edit views inside their transaction,
+    after the form (and its many-to-many data) is saved.
+    """
+    after = snapshot(record)
+    changes = _without_empty(diff({}, after)) if before is None else diff(before, after)
+    if not changes and before is not None:
+        return
+    _history(
+        record=record,
+        action=RecordHistory.Action.CREATED if before is None else RecordHistory.Action.UPDATED,
+        channel=RecordHistory.Channel.ADMIN,
+        actor=actor,
+        changes=changes,
+    )
+
+
+# --- E-mails (after commit) ------------------------------------------------------------------
+
+
+def _absolute(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _subject(text: str) -> str:
+    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+    return f"{prefix}{' '.join(text.split())}"
+
+
+def _notify_staff_of_request(change_request_id: int) -> None:
+    change_request = (
+        ChangeRequest.objects.select_related("organisation", "service", "location", "submitted_by")
+        .filter(pk=change_request_id, status=ChangeRequest.Status.PENDING)
+        .first()
+    )
+    if change_request is None:
+        return
+    review_url = _absolute(reverse(f"{VALIDATION_URL_NAMESPACE}:review", args=[change_request.pk]))
+    recipients = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="")
+    messages = []
+    for member in recipients:
+        with translation.override(member.preferred_language or settings.LANGUAGE_CODE):
+            context = {
+                "change_request": change_request,
+                "changes": _describe(change_request),
+                "review_url": review_url,
+                "recipient": member,
+            }
+            subject = render_to_string(
+                "directory/manage/emails/change_request_submitted_subject.txt", context
+            )
+            body = render_to_string("directory/manage/emails/change_request_submitted.txt", context)
+        messages.append(EmailMessage(_subject(subject), body, to=[member.email]))
+    if messages:
+        get_connection().send_messages(messages)
+
+
+def _notify_submitter(change_request_id: int) -> None:
+    change_request = (
+        ChangeRequest.objects.select_related("organisation", "service", "location", "submitted_by")
+        .filter(pk=change_request_id)
+        .first()
+    )
+    if change_request is None or change_request.submitted_by is None:
+        return
+    member = change_request.submitted_by
+    if not member.email or not member.is_active:
+        return
+    with translation.override(member.preferred_language or settings.LANGUAGE_CODE):
+        context = {
+            "change_request": change_request,
+            "changes": _describe(change_request),
+            "request_url": _absolute(change_request.get_manage_url()),
+            "recipient": member,
+        }
+        subject = render_to_string(
+            "directory/manage/emails/change_request_decided_subject.txt", context
+        )
+        body = render_to_string("directory/manage/emails/change_request_decided.txt", context)
+    EmailMessage(_subject(subject), body, to=[member.email]).send()
+
+
+def _describe(change_request: ChangeRequest):
+    model = {
+        RecordKind.ORGANISATION: Organisation,
+        RecordKind.SERVICE: Service,
+        RecordKind.LOCATION: Location,
+    }[change_request.target_kind]
+    changes = diff(change_request.previous, change_request.proposed)
+    if change_request.kind == ChangeRequest.Kind.CREATE:
+        changes = _without_empty(changes)
+    return ChangeDescriber().describe(model, changes)

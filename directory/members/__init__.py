@@ -1,0 +1,1 @@
+"""Members and memberships: accounts (allauth), profiles, joining and leaving organisations."""

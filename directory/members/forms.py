@@ -1,0 +1,143 @@
+"""Forms of accounts and memberships.
+
+They only parse and validate input; the writes are services
+(``directory/members/services.py``), which the views call with ``cleaned_data``.
+"""
+
+from django import forms
+from django.conf import settings
+from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Organisation
+
+MESSAGE_MAX_LENGTH = 2000
+
+
+class SignupProfileForm(forms.Form):
+    """Extra fields on allauth's sign-up form: how the member is named to others.
+
+    allauth uses this class as the base of its sign-up form, so ``field_order``
+    here orders allauth's fields too: the name first, then e-mail and password.
+    """
+
+    field_order = ["display_name", "email", "password1", "password2"]
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=120,
+        help_text=_("How your name appears to other members."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def signup(self, request, user) -> None:
+        user.display_name = self.cleaned_data["display_name"].strip()
+        user.save(update_fields=["display_name"])
+
+
+class MemberProfileForm(forms.Form):
+    """What a member tells others about themselves, and the language of their e-mails.
+
+    A plain form (not a ModelForm) so that an invalid submission never
+    touches ``request.user``, which the page header still displays.
+    """
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=120,
+        help_text=_("How your name appears to other members, for example on the forum."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language of the e-mails we send you"),
+        choices=settings.LANGUAGES,
+    )
+    job_title = forms.CharField(
+        label=_("Job title"),
+        max_length=160,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    bio = forms.CharField(
+        label=_("About me"),
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        help_text=_("A few words for the other members: your work, your interests."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    @classmethod
+    def for_member(cls, user, data=None) -> "MemberProfileForm":
+        return cls(
+            data=data,
+            initial={
+                "display_name": user.display_name,
+                "preferred_language": user.preferred_language,
+                "job_title": user.job_title,
+                "bio": user.bio,
+            },
+            prefix="profile",
+        )
+
+
+class _OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        name = obj.i18n.name
+        return f"{name} ({obj.acronym})" if obj.acronym else str(name)
+
+
+class MembershipRequestForm(forms.Form):
+    """Ask to join an organisation.
+
+    The list offers only the organisations the member may still ask to join
+    (``offered``), but any published organisation validates, so that a stale
+    page (a second tab, a double submit) reaches the service and gets its
+    clear "already asked" error instead of "select a valid choice".
+    """
+
+    organisation = _OrganisationChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.published(),
+        to_field_name="slug",
+        empty_label=_("Choose an organisation"),
+    )
+    message = forms.CharField(
+        label=_("Message to the administrators (optional)"),
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        help_text=_("Who you are and why you would like to join."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, offered=None, **kwargs):
+        super().__init__(*args, prefix="join", **kwargs)
+        field = self.fields["organisation"]
+        if offered is not None:
+            offered_field = _OrganisationChoiceField(
+                queryset=offered, to_field_name="slug", empty_label=field.empty_label
+            )
+            field.widget.choices = ModelChoiceIterator(offered_field)
+
+
+class MembershipDecisionForm(forms.Form):
+    """Accept or refuse one request; the two buttons carry ``decision``."""
+
+    ACCEPT = "accept"
+    REFUSE = "refuse"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(ACCEPT, _("Accept")), (REFUSE, _("Refuse"))],
+        widget=forms.HiddenInput,
+    )
+    note = forms.CharField(
+        label=_("Note to the member (optional)"),
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        help_text=_("Sent with the answer by e-mail."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, membership_id: int, **kwargs):
+        super().__init__(*args, prefix=f"decision-{membership_id}", **kwargs)
+        self.membership_id = membership_id

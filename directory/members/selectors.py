@@ -1,0 +1,82 @@
+"""Permission-checked reads about members and memberships.
+
+The "My account" page and the organisation members page read through these,
+so that a member sees only their own memberships and an admin only the
+requests of the organisations they administer (staff: all of them). Member
+e-mail addresses are never part of what these return to templates.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from directory.catalogue.selectors import organisation_is_admin, organisations_administered
+from directory.models import Membership, Organisation
+
+
+def memberships_of_member(*, user) -> QuerySet[Membership]:
+    """The member's own memberships, newest first, with their organisation."""
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("-requested_at", "pk")
+    )
+
+
+def organisations_member_may_join(*, user) -> QuerySet[Organisation]:
+    """Published organisations the member neither belongs to nor has a pending request with.
+
+    Refused and left memberships do not exclude: the member may ask again,
+    which re-opens the same row (see ``membership_request``).
+    """
+    busy = Membership.objects.filter(
+        user=user, state__in=[Membership.State.ACTIVE, Membership.State.REQUESTED]
+    ).values("organisation_id")
+    return Organisation.objects.published().exclude(pk__in=busy).order_by("name")
+
+
+def membership_requests_to_decide(*, user) -> QuerySet[Membership]:
+    """Pending requests the user may accept or refuse: those of organisations they administer.
+
+    Staff see the pending requests of every organisation.
+    """
+    if user is None or not user.is_authenticated:
+        return Membership.objects.none()
+    requests = Membership.objects.filter(state=Membership.State.REQUESTED)
+    if not user.is_staff:
+        requests = requests.filter(
+            organisation__in=organisations_administered(user=user).values("pk")
+        )
+    return requests.select_related("user", "organisation").order_by("requested_at", "pk")
+
+
+def organisations_managed_by(*, user) -> QuerySet[Organisation]:
+    """Organisations the user is an active admin of, by name.
+
+    Staff are not given every organisation here (the list would be the whole
+    directory): they see every pending request instead, and use the admin.
+    """
+    if user is None or not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.administered_by(user).order_by("name")
+
+
+def membership_get_decidable(*, user, membership_id: int) -> Membership:
+    """The membership, if ``user`` may decide on it; PermissionDenied otherwise.
+
+    Raises ``Membership.DoesNotExist`` for an unknown id (the view answers 404).
+    """
+    membership = Membership.objects.select_related("user", "organisation").get(pk=membership_id)
+    if not organisation_is_admin(user=user, organisation=membership.organisation):
+        raise PermissionDenied
+    return membership
+
+
+def organisation_members_for_admin(*, user, organisation: Organisation) -> QuerySet[Membership]:
+    """Active memberships of the organisation, admins first; only for its admins and staff."""
+    if not organisation_is_admin(user=user, organisation=organisation):
+        raise PermissionDenied
+    return (
+        Membership.objects.filter(organisation=organisation, state=Membership.State.ACTIVE)
+        .select_related("user")
+        .order_by("role", "user__display_name", "pk")
+    )

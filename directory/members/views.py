@@ -1,0 +1,222 @@
+"""A member's own account: profile, memberships, and the requests they answer as admin.
+
+Thin views: each parses a form, calls one service from ``directory.members.services``
+and redirects, or renders the page again with the bound form so that what
+the member typed is kept and the errors sit next to it. Permission is
+checked here (403 before any work) and again in the services.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from directory.members import selectors as membership_selectors
+from directory.members import services
+from directory.members.forms import MemberProfileForm, MembershipDecisionForm, MembershipRequestForm
+from directory.models import Membership, Organisation
+
+
+def _decision_items(requests, bound: MembershipDecisionForm | None = None) -> list[dict]:
+    """One (membership, form) pair per pending request; ``bound`` replaces its own."""
+    items = []
+    for membership in requests:
+        if bound is not None and bound.membership_id == membership.pk:
+            form = bound
+        else:
+            form = MembershipDecisionForm(membership_id=membership.pk)
+        items.append({"membership": membership, "form": form})
+    return items
+
+
+def _render_my_account(
+    request,
+    *,
+    profile_form: MemberProfileForm | None = None,
+    join_form: MembershipRequestForm | None = None,
+    decision_form: MembershipDecisionForm | None = None,
+):
+    user = request.user
+    offered = membership_selectors.organisations_member_may_join(user=user)
+    context = {
+        "profile_form": profile_form or MemberProfileForm.for_member(user),
+        "join_form": join_form or MembershipRequestForm(offered=offered),
+        "can_join": join_form is not None or offered.exists(),
+        "memberships": membership_selectors.memberships_of_member(user=user),
+        "decisions": _decision_items(
+            membership_selectors.membership_requests_to_decide(user=user), decision_form
+        ),
+        "administered": membership_selectors.organisations_managed_by(user=user),
+    }
+    return render(request, "directory/my_account.html", context)
+
+
+def _my_account_url(anchor: str = "") -> str:
+    return reverse("directory:my_account") + (f"#{anchor}" if anchor else "")
+
+
+@login_required
+def my_account(request):
+    return _render_my_account(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_update(request):
+    if request.method == "GET":
+        return redirect(_my_account_url("profile"))
+    form = MemberProfileForm.for_member(request.user, data=request.POST)
+    if form.is_valid():
+        try:
+            services.member_profile_update(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, gettext("Your profile has been saved."))
+            return redirect(_my_account_url("profile"))
+    request.user.refresh_from_db()
+    return _render_my_account(request, profile_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_request(request):
+    if request.method == "GET":
+        return redirect(_my_account_url("join"))
+    offered = membership_selectors.organisations_member_may_join(user=request.user)
+    form = MembershipRequestForm(data=request.POST, offered=offered)
+    if form.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        try:
+            services.membership_request(
+                user=request.user,
+                organisation=organisation,
+                message=form.cleaned_data["message"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "Your request to join %(organisation)s has been sent to its "
+                    "administrators. You will receive their answer by e-mail."
+                )
+                % {"organisation": organisation.i18n.name},
+            )
+            return redirect(_my_account_url("memberships"))
+    return _render_my_account(request, join_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_leave(request, membership_id: int):
+    """Confirm, then leave an organisation or withdraw a pending request (own memberships only)."""
+    membership = get_object_or_404(
+        Membership.objects.select_related("organisation"),
+        pk=membership_id,
+        user=request.user,
+        state__in=[Membership.State.ACTIVE, Membership.State.REQUESTED],
+    )
+    error = None
+    if request.method == "POST":
+        was_request = membership.state == Membership.State.REQUESTED
+        try:
+            services.membership_leave(membership=membership)
+        except ValidationError as exc:
+            error = exc
+        else:
+            name = membership.organisation.i18n.name
+            if was_request:
+                text = gettext("Your request to join %(organisation)s has been withdrawn.")
+            else:
+                text = gettext("You have left %(organisation)s.")
+            messages.success(request, text % {"organisation": name})
+            return redirect(_my_account_url("memberships"))
+    return render(
+        request,
+        "directory/account/membership_leave.html",
+        {"membership": membership, "errors": error.messages if error else []},
+    )
+
+
+@login_required
+@require_POST
+def membership_decide(request, membership_id: int):
+    """Accept or refuse one pending request; admins of its organisation and staff only."""
+    try:
+        membership = membership_selectors.membership_get_decidable(
+            user=request.user, membership_id=membership_id
+        )
+    except Membership.DoesNotExist as error:
+        raise Http404 from error
+    form = MembershipDecisionForm(data=request.POST, membership_id=membership.pk)
+    if form.is_valid():
+        decide = (
+            services.membership_accept
+            if form.cleaned_data["decision"] == MembershipDecisionForm.ACCEPT
+            else services.membership_refuse
+        )
+        try:
+            decide(membership=membership, decided_by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            member, organisation = membership.user.public_name, membership.organisation.i18n.name
+            if membership.state == Membership.State.ACTIVE:
+                text = gettext("%(member)s is now a member of %(organisation)s.")
+            else:
+                text = gettext("The request of %(member)s to join %(organisation)s was refused.")
+            messages.success(request, text % {"member": member, "organisation": organisation})
+        return HttpResponseRedirect(_next_url(request) or _my_account_url("requests"))
+    if _next_url(request):
+        # The form came from an organisation's members page: show it there again.
+        return _render_organisation_members(
+            request, organisation=membership.organisation, decision_form=form
+        )
+    return _render_my_account(request, decision_form=form)
+
+
+def _next_url(request) -> str | None:
+    url = request.POST.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
+
+
+def _render_organisation_members(
+    request, *, organisation: Organisation, decision_form: MembershipDecisionForm | None = None
+):
+    members = membership_selectors.organisation_members_for_admin(
+        user=request.user, organisation=organisation
+    )
+    pending = membership_selectors.membership_requests_to_decide(user=request.user).filter(
+        organisation=organisation
+    )
+    return render(
+        request,
+        "directory/account/organisation_members.html",
+        {
+            "organisation": organisation,
+            "members": members,
+            "decisions": _decision_items(pending, decision_form),
+        },
+    )
+
+
+@login_required
+def organisation_members(request, slug: str):
+    """Who belongs to an organisation, and who asks to: for its admins and staff.
+
+    An organisation the member may not even see is a 404; a visible one they
+    do not administer is a 403 (raised by the selector).
+    """
+    organisation = get_object_or_404(Organisation.objects.visible_to(request.user), slug=slug)
+    return _render_organisation_members(request, organisation=organisation)

@@ -1,0 +1,1 @@
+"""Search: full-text documents, the in-memory facet index, faceted search and the map."""

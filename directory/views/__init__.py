@@ -1,1 +1,0 @@
-"""Directory views, one module per concern: public pages, accounts, self-service editing."""
