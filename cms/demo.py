@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from directory import access
 from directory.catalogue.reference import DATA_DIR
 from directory.models import (
     ClientStatus,
@@ -45,10 +46,20 @@ class DemoAccount:
     email: str
     role: str
     display_name: str
+    #: Roles of the access policy (Wagtail groups) the account holds; none is a superuser.
+    groups: tuple[str, ...] = ()
+    #: May open the Wagtail admin.
+    is_staff: bool = False
 
 
 DEMO_ACCOUNTS = (
-    DemoAccount("editrice@demo.continuum.local", "staff editor", "Élise Tremblay"),
+    DemoAccount(
+        "editrice@demo.continuum.local",
+        "staff editor",
+        "Élise Tremblay",
+        groups=(access.DIRECTORY_TEAM.name, access.EDITORS.name, access.ANIMATION.name),
+        is_staff=True,
+    ),
     DemoAccount("admin-org@demo.continuum.local", "organisation admin", "Karim Haddad"),
     DemoAccount("membre@demo.continuum.local", "member", "Ana Rodríguez"),
 )
@@ -130,15 +141,13 @@ def _accounts() -> dict[str, object]:
         )
         if created:
             user.set_password(DEMO_PASSWORD)
-            if account.role == "staff editor":
-                user.is_staff = True
-                user.is_superuser = True
-            user.save()
             EmailAddress.objects.get_or_create(
                 user=user, email=account.email, defaults={"verified": True, "primary": True}
             )
-            if account.role == "staff editor":
-                user.groups.add(*Group.objects.filter(name__in=["Editors", "Moderators"]))
+        # Roles, not superuser rights, also on a database seeded by an older demo.
+        user.is_staff, user.is_superuser = account.is_staff, False
+        user.save()
+        user.groups.set(Group.objects.filter(name__in=account.groups))
         users[account.role] = user
     return users
 

@@ -8,6 +8,9 @@ class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # The platform's access policy registers its object rules on import.
+        from directory import access  # noqa: F401
+
         # Search documents follow every ORM write (directory/search/signals.py).
         from directory.search import signals
 

@@ -48,15 +48,13 @@ def register_directory_import_menu_item():
     from django.urls import reverse
     from django.utils.translation import gettext_lazy as _
 
-    from wagtail.admin.menu import MenuItem
+    from directory import access
+    from directory.admin_access import PermissionMenuItem
 
-    class StaffMenuItem(MenuItem):
-        def is_shown(self, request):
-            return request.user.is_staff
-
-    return StaffMenuItem(
+    return PermissionMenuItem(
         _("Import the directory"),
         reverse("directory_import:index"),
+        permission=access.IMPORT_DIRECTORY,
         name="directory-import",
         icon_name="upload",
         order=900,

@@ -3,9 +3,11 @@
 import pytest
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.utils import translation
 
 from cms.site_setup import site_ensure
+from directory import access
 from directory.catalogue.reference import reference_data_load
 
 from .factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -37,8 +39,18 @@ def member(db):
 
 
 @pytest.fixture
-def staff(db):
-    return UserFactory(display_name="Élise Tremblay", is_staff=True, is_superuser=True)
+def roles(db):
+    """The platform's roles (Wagtail groups), as the data migration creates them."""
+    access.roles_ensure()
+    return {role.key: Group.objects.get(name=role.name) for role in access.ROLES}
+
+
+@pytest.fixture
+def staff(roles):
+    """A member of the directory team: may open the admin, validate, import. Not a superuser."""
+    user = UserFactory(display_name="Élise Tremblay", is_staff=True)
+    user.groups.add(roles[access.DIRECTORY_TEAM.key])
+    return user
 
 
 @pytest.fixture

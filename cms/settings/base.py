@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "csp",
     "leaflet",
     "rest_framework",
+    "rules",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -156,7 +157,10 @@ else:
 # --- Accounts ----------------------------------------------------------------
 
 AUTH_USER_MODEL = "directory.User"
+# The access policy (directory/access.py): named permissions from the roles
+# (Wagtail groups) through ModelBackend, object rules through rules' backend.
 AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

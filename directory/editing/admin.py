@@ -16,7 +16,7 @@ import django_filters
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -31,6 +31,8 @@ from wagtail.admin.views.generic import BaseListingView, WagtailAdminTemplateMix
 from wagtail.admin.views.generic.models import CreateView, EditView
 from wagtail.admin.viewsets.base import ViewSet
 
+from directory import access
+from directory.admin_access import PermissionRequiredMixin, permission_menu_item_class
 from directory.editing import selectors as editing_selectors
 from directory.editing import services as editing
 from directory.editing.fields import snapshot
@@ -84,16 +86,13 @@ class ChangeRequestFilterSet(WagtailFilterSet):
         return queryset.filter(submitted_at__lt=limit)
 
 
-class StaffOnlyMixin:
-    """The validation views are for staff; the admin's own login check runs first."""
+class ReviewerRequiredMixin(PermissionRequiredMixin):
+    """The validation views are for validators (``REVIEW_CHANGES``)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission_required = access.REVIEW_CHANGES
 
 
-class ValidationIndexView(StaffOnlyMixin, BaseListingView):
+class ValidationIndexView(ReviewerRequiredMixin, BaseListingView):
     page_title = _("Validation")
     header_icon = "tasks"
     paginate_by = 50
@@ -135,7 +134,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class ChangeRequestReviewView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+class ChangeRequestReviewView(ReviewerRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
     """One request: its diff field by field, then approve or send back with a comment."""
 
     template_name = "directory/admin/validation_review.html"
@@ -214,6 +213,7 @@ class ValidationViewSet(ViewSet):
     url_prefix = "directory/validation"
     icon = "tasks"
     menu_label = _("Validation")
+    menu_item_class = permission_menu_item_class(access.REVIEW_CHANGES)
 
     def get_urlpatterns(self):
         return [

@@ -1,7 +1,8 @@
-"""Permission-checked reads for self-service editing and staff validation.
+"""Permission-checked reads for self-service editing and validation.
 
-Editors (an organisation's active admins, and staff) see their
-organisation's requests and history; only staff see the validation queue.
+Editors (``EDIT_ORGANISATION``: an organisation's active admins, or the
+right to edit any organisation) see its requests and history; only
+validators (``REVIEW_CHANGES``) see the validation queue.
 """
 
 from datetime import timedelta
@@ -12,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from directory import access
 from directory.catalogue import selectors
 from directory.editing.fields import ChangeDescriber, diff
 from directory.models import (
@@ -33,7 +35,7 @@ MODELS_BY_KIND = {
 def organisation_get_for_editing(*, user, slug: str) -> Organisation:
     """The organisation if the user may edit it: 404 if they may not even see it, else 403."""
     organisation = selectors.organisation_get_visible(user=user, slug=slug)
-    if not selectors.organisation_can_edit(user=user, organisation=organisation):
+    if not user.has_perm(access.EDIT_ORGANISATION, organisation):
         raise PermissionDenied
     return organisation
 
@@ -125,17 +127,17 @@ def describe_history(entries) -> dict[int, list]:
     }
 
 
-# --- Staff --------------------------------------------------------------------------------
+# --- Validators --------------------------------------------------------------------------------
 
 
-def _require_staff(user) -> None:
-    if user is None or not user.is_authenticated or not user.is_staff:
+def _require_reviewer(user) -> None:
+    if user is None or not user.has_perm(access.REVIEW_CHANGES):
         raise PermissionDenied
 
 
 def change_requests_awaiting_review(*, user):
-    """The validation queue: pending requests, oldest first (staff only)."""
-    _require_staff(user)
+    """The validation queue: pending requests, oldest first (validators only)."""
+    _require_reviewer(user)
     return (
         ChangeRequest.objects.pending()
         .select_related("organisation", "service", "location", "submitted_by")
@@ -144,7 +146,7 @@ def change_requests_awaiting_review(*, user):
 
 
 def change_request_get_for_review(*, user, pk: int) -> ChangeRequest:
-    _require_staff(user)
+    _require_reviewer(user)
     try:
         return ChangeRequest.objects.select_related(
             "organisation", "service", "location", "submitted_by", "reviewed_by"

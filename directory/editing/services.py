@@ -1,4 +1,10 @@
-"""Self-service editing: organisations keep their own records, staff validate.
+"""Self-service editing: organisations keep their own records, the directory team validates.
+
+Who may do what is the access policy's (``directory/access.py``): editing
+an organisation's records is ``EDIT_ORGANISATION`` (its admins, or the right
+to edit any organisation); validating is ``REVIEW_CHANGES`` and applying at
+once is ``PUBLISH_DIRECTLY`` (both the ``validate_changes`` permission of
+the *Équipe du répertoire* role). "Staff" below means those validators.
 
 The rules, and why:
 
@@ -22,24 +28,23 @@ The rules, and why:
   changes nothing: applying would silently overwrite someone's later work.
   Staff send the request back; the admin resubmits from the current values.
   Fields the request does not touch may have changed freely.
-- **Staff** editing from the site apply directly (they are the validators)
-  and the record is marked verified.
+- **Validators** editing from the site apply directly and the record is
+  marked verified.
 - New services are created *awaiting verification* (state ``pending``, not
   public) with a ``create`` request; a new location of a published
   organisation is only a request until approved. Sending back or
   withdrawing a ``create`` request returns the record to draft; the admin
   can then edit it and submit it again for verification.
 
-E-mails go after commit: staff are told of each new request (every active
-staff member, in their preferred language); the submitter is told of the
-decision and the reviewer's comment, in theirs.
+E-mails go after commit: the validators are told of each new request (every
+active member holding ``validate_changes``, in their preferred language); the
+submitter is told of the decision and the reviewer's comment, in theirs.
 """
 
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -50,7 +55,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from directory.catalogue import selectors
+from directory import access
 from directory.editing.fields import (
     ChangeDescriber,
     apply_values,
@@ -128,13 +133,28 @@ def record_is_public(record) -> bool:
 
 
 def _require_editor(user, organisation: Organisation) -> None:
-    if not selectors.organisation_can_edit(user=user, organisation=organisation):
+    if user is None or not user.has_perm(access.EDIT_ORGANISATION, organisation):
         raise PermissionDenied
 
 
-def _require_staff(user) -> None:
-    if user is None or not user.is_authenticated or not user.is_staff:
+def _require_reviewer(user, change_request: ChangeRequest) -> None:
+    if user is None or not user.has_perm(access.REVIEW_CHANGES, change_request):
         raise PermissionDenied
+
+
+def _publishes_directly(user, record) -> bool:
+    """Whether this user's edits apply at once and verify the record (the validators')."""
+    return user.has_perm(access.PUBLISH_DIRECTLY, organisation_of(record))
+
+
+def edit_waits_for_validation(*, user, record) -> bool:
+    """Whether ``user``'s edit of ``record`` (or a new location of a public organisation)
+    becomes a change request rather than applying at once. Forms say so before saving."""
+    return record_is_public(record) and not _publishes_directly(user, record)
+
+
+def _channel(validator: bool) -> str:
+    return RecordHistory.Channel.STAFF_SITE if validator else RecordHistory.Channel.SITE
 
 
 def _lock(record):
@@ -248,16 +268,15 @@ def change_request_submit(*, user, target, data, files=None) -> EditOutcome:
             return EditOutcome(record=record, withdrawn=open_requests)
 
         proposed = {name: pair[1] for name, pair in changes.items()}
-        if user.is_staff or not record_is_public(record):
-            if user.is_staff:
+        validator = _publishes_directly(user, record)
+        if validator or not record_is_public(record):
+            if validator:
                 _mark_verified(record, user, timezone.now())
             apply_values(record, proposed)
             _history(
                 record=record,
                 action=RecordHistory.Action.UPDATED,
-                channel=RecordHistory.Channel.STAFF_SITE
-                if user.is_staff
-                else RecordHistory.Channel.SITE,
+                channel=_channel(validator),
                 actor=user,
                 changes=changes,
             )
@@ -280,9 +299,10 @@ def change_request_submit(*, user, target, data, files=None) -> EditOutcome:
 
 def _create(*, user, record, values: dict[str, Any]) -> EditOutcome:
     changes = _without_empty(diff({}, values))
-    channel = RecordHistory.Channel.STAFF_SITE if user.is_staff else RecordHistory.Channel.SITE
+    validator = _publishes_directly(user, record)
+    channel = _channel(validator)
     with transaction.atomic():
-        if isinstance(record, Location) and record_is_public(record) and not user.is_staff:
+        if isinstance(record, Location) and record_is_public(record) and not validator:
             change_request = _open_request(
                 record,
                 kind=ChangeRequest.Kind.CREATE,
@@ -294,7 +314,7 @@ def _create(*, user, record, values: dict[str, Any]) -> EditOutcome:
 
         if isinstance(record, Service):
             record.slug = _unique_service_slug(values.get("name") or "")
-            if user.is_staff:
+            if validator:
                 record.state = PublicationState.PUBLISHED
                 _mark_verified(record, user, timezone.now())
             else:
@@ -308,7 +328,7 @@ def _create(*, user, record, values: dict[str, Any]) -> EditOutcome:
             changes=changes,
         )
         change_request = None
-        if isinstance(record, Service) and not user.is_staff:
+        if isinstance(record, Service) and not validator:
             change_request = _open_request(
                 record,
                 kind=ChangeRequest.Kind.CREATE,
@@ -329,7 +349,8 @@ def service_archive(*, user, service: Service) -> EditOutcome:
         if record.state == PublicationState.ARCHIVED:
             return EditOutcome(record=record)
         state_change = {"state": [record.state, PublicationState.ARCHIVED]}
-        if record_is_public(record) and not user.is_staff:
+        validator = _publishes_directly(user, record)
+        if record_is_public(record) and not validator:
             change_request = _open_request(
                 record,
                 kind=ChangeRequest.Kind.ARCHIVE,
@@ -346,9 +367,7 @@ def service_archive(*, user, service: Service) -> EditOutcome:
         _history(
             record=record,
             action=RecordHistory.Action.ARCHIVED,
-            channel=RecordHistory.Channel.STAFF_SITE
-            if user.is_staff
-            else RecordHistory.Channel.SITE,
+            channel=_channel(validator),
             actor=user,
             changes=state_change,
         )
@@ -460,7 +479,7 @@ def change_request_approve(
     changes has changed on the record since it was submitted; see the module
     docstring for why.
     """
-    _require_staff(reviewer)
+    _require_reviewer(reviewer, change_request)
     now = timezone.now()
     with transaction.atomic():
         change_request = (
@@ -556,7 +575,7 @@ def change_request_send_back(
     The proposed values stay on the request: the organisation's edit form
     opens on them, so they can be corrected and resubmitted.
     """
-    _require_staff(reviewer)
+    _require_reviewer(reviewer, change_request)
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError(
@@ -620,7 +639,7 @@ def _notify_staff_of_request(change_request_id: int) -> None:
     if change_request is None:
         return
     review_url = _absolute(reverse(f"{VALIDATION_URL_NAMESPACE}:review", args=[change_request.pk]))
-    recipients = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="")
+    recipients = access.users_with_perm(access.VALIDATE_CHANGES).exclude(email="")
     messages = []
     for member in recipients:
         with translation.override(member.preferred_language or settings.LANGUAGE_CODE):

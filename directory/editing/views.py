@@ -95,7 +95,9 @@ def _edit(request, *, organisation, record, form_class, template, next_url, extr
         "form": form,
         "proposal": proposal,
         "is_public": record.pk is not None and editing.record_is_public(record),
-        "organisation_is_public": organisation.state == PublicationState.PUBLISHED,
+        "waits_for_validation": editing.edit_waits_for_validation(
+            user=request.user, record=record
+        ),
         "creation_sent_back": editing_selectors.creation_sent_back(record=record),
         **(extra or {}),
     }
@@ -262,7 +264,9 @@ def service_archive(request, slug, service_slug):
             "section": "services",
             "organisation": organisation,
             "service": service,
-            "is_public": editing.record_is_public(service),
+            "waits_for_validation": editing.edit_waits_for_validation(
+                user=request.user, record=service
+            ),
             "services_url": services_url,
         },
     )

@@ -76,7 +76,8 @@ def directory_import(
     """Import a recensement file, all or nothing; the report lists every bad row.
 
     ``honour_state``: whether an ``etat`` column may set the publication
-    state (staff only; the management command is run by an operator).
+    state (validators only: ``PUBLISH_DIRECTLY``; the management command
+    is run by an operator).
     Messages are in the active language. A dry run validates and applies,
     then rolls back, so its counts are the real ones.
     """

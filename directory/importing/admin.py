@@ -2,7 +2,7 @@
 
 Registered by the import section of ``directory/wagtail_hooks.py`` under
 ``/admin/directory/import/``. Wagtail checks admin access; these views also
-require staff, since an import can publish records.
+require the permission to import (``directory/access.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from directory import access
 from directory.importing import COLUMNS, CSV, HSDS_JSON, template_csv
 from directory.importing.jobs import MAX_UPLOAD_BYTES, import_job_create, import_job_status
 from directory.models import (
@@ -78,12 +79,12 @@ class DirectoryImportForm(forms.Form):
         return upload
 
 
-def staff_required(view):
-    """Staff only: the import can publish records and touches every organisation."""
+def import_permission_required(view):
+    """Those who may import (``IMPORT_DIRECTORY``): an import touches every organisation."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not (request.user.is_authenticated and request.user.is_staff):
+        if not request.user.has_perm(access.IMPORT_DIRECTORY):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -97,7 +98,7 @@ def _job_or_404(uuid) -> ImportJob:
         raise Http404 from error
 
 
-@staff_required
+@import_permission_required
 @require_http_methods(["GET", "POST"])
 def import_index(request):
     form = DirectoryImportForm(request.POST or None, request.FILES or None)
@@ -123,7 +124,7 @@ def import_index(request):
     )
 
 
-@staff_required
+@import_permission_required
 @require_GET
 def import_job(request, uuid):
     job = _job_or_404(uuid)
@@ -139,7 +140,7 @@ def import_job(request, uuid):
     )
 
 
-@staff_required
+@import_permission_required
 @require_GET
 def import_job_status_json(request, uuid):
     response = JsonResponse(import_job_status(_job_or_404(uuid)))
@@ -147,7 +148,7 @@ def import_job_status_json(request, uuid):
     return response
 
 
-@staff_required
+@import_permission_required
 @require_GET
 def import_template(request):
     """The CSV template with one example row, UTF-8 with a BOM so that Excel reads accents."""
@@ -156,7 +157,7 @@ def import_template(request):
     return response
 
 
-@staff_required
+@import_permission_required
 @require_GET
 def import_codes(request):
     """Every code the template's list columns accept, with its French and English labels."""

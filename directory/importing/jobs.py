@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from directory import access
 from directory.importing import CSV, VALIDATING, detect_format, directory_import
 from directory.models import ImportJob
 
@@ -90,7 +91,7 @@ def import_job_run(*, job_id: int) -> None:
                     content=bytes(job.content),
                     file_format=job.file_format,
                     user=user,
-                    honour_state=bool(user and user.is_staff),
+                    honour_state=bool(user and user.has_perm(access.PUBLISH_DIRECTLY)),
                     default_source=job.default_source,
                     dry_run=job.dry_run,
                     note=_("Import of %(file)s") % {"file": job.filename},

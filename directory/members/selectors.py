@@ -2,14 +2,15 @@
 
 The "My account" page and the organisation members page read through these,
 so that a member sees only their own memberships and an admin only the
-requests of the organisations they administer (staff: all of them). Member
-e-mail addresses are never part of what these return to templates.
+requests of the organisations they administer (all of them with the right to
+manage any membership). Member e-mail addresses are never part of what these
+return to templates.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from directory.catalogue.selectors import organisation_is_admin, organisations_administered
+from directory import access
 from directory.models import Membership, Organisation
 
 
@@ -37,15 +38,13 @@ def organisations_member_may_join(*, user) -> QuerySet[Organisation]:
 def membership_requests_to_decide(*, user) -> QuerySet[Membership]:
     """Pending requests the user may accept or refuse: those of organisations they administer.
 
-    Staff see the pending requests of every organisation.
+    Those who may manage any membership see the pending requests of every organisation.
     """
     if user is None or not user.is_authenticated:
         return Membership.objects.none()
     requests = Membership.objects.filter(state=Membership.State.REQUESTED)
-    if not user.is_staff:
-        requests = requests.filter(
-            organisation__in=organisations_administered(user=user).values("pk")
-        )
+    if not user.has_perm(access.MANAGE_ANY_MEMBERSHIP):
+        requests = requests.filter(organisation__in=access.administered_organisation_ids(user))
     return requests.select_related("user", "organisation").order_by("requested_at", "pk")
 
 
@@ -66,14 +65,14 @@ def membership_get_decidable(*, user, membership_id: int) -> Membership:
     Raises ``Membership.DoesNotExist`` for an unknown id (the view answers 404).
     """
     membership = Membership.objects.select_related("user", "organisation").get(pk=membership_id)
-    if not organisation_is_admin(user=user, organisation=membership.organisation):
+    if not user.has_perm(access.DECIDE_MEMBERSHIP, membership.organisation):
         raise PermissionDenied
     return membership
 
 
 def organisation_members_for_admin(*, user, organisation: Organisation) -> QuerySet[Membership]:
-    """Active memberships of the organisation, admins first; only for its admins and staff."""
-    if not organisation_is_admin(user=user, organisation=organisation):
+    """Active memberships, admins first; for those who may manage its members."""
+    if not user.has_perm(access.MANAGE_MEMBERS, organisation):
         raise PermissionDenied
     return (
         Membership.objects.filter(organisation=organisation, state=Membership.State.ACTIVE)

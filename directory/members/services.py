@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from directory.catalogue.selectors import organisation_is_admin
+from directory import access
 from directory.models import Membership, Organisation
 
 logger = logging.getLogger(__name__)
@@ -110,7 +110,8 @@ def membership_request(*, user, organisation: Organisation, message: str = "") -
 
 
 def membership_accept(*, membership: Membership, decided_by, note: str = "") -> Membership:
-    """Accept a pending request; only the organisation's admins and staff may."""
+    """Accept a pending request; only the organisation's admins (and whoever may manage
+    any membership) may."""
     return _membership_decide(
         membership=membership, decided_by=decided_by, note=note, state=Membership.State.ACTIVE
     )
@@ -173,7 +174,7 @@ def _already_requested_message(name: str) -> str:
 
 
 def _membership_decide(*, membership: Membership, decided_by, note: str, state: str) -> Membership:
-    if not organisation_is_admin(user=decided_by, organisation=membership.organisation):
+    if not decided_by.has_perm(access.DECIDE_MEMBERSHIP, membership.organisation):
         raise PermissionDenied(
             gettext("Only the administrators of this organisation may answer its requests.")
         )
@@ -230,7 +231,8 @@ def _render_mail(template: str, *, recipient, context: dict) -> EmailMessage:
 
 
 def _request_recipients(membership: Membership):
-    """The organisation's active admins; staff when it has none, so no request waits unseen."""
+    """The organisation's active admins; when it has none, those who may manage any membership,
+    so that no request waits unseen."""
     admins = User.objects.filter(
         is_active=True,
         memberships__organisation_id=membership.organisation_id,
@@ -239,7 +241,7 @@ def _request_recipients(membership: Membership):
     ).exclude(pk=membership.user_id)
     if admins.exists():
         return admins
-    return User.objects.filter(is_active=True, is_staff=True).exclude(pk=membership.user_id)
+    return access.users_with_perm(access.MANAGE_ANY_MEMBERSHIP).exclude(pk=membership.user_id)
 
 
 def _mail_admins_about_request(*, membership_id: int) -> None:

@@ -148,7 +148,7 @@ def membership_leave(request, membership_id: int):
 @login_required
 @require_POST
 def membership_decide(request, membership_id: int):
-    """Accept or refuse one pending request; admins of its organisation and staff only."""
+    """Accept or refuse one pending request (``DECIDE_MEMBERSHIP``)."""
     try:
         membership = membership_selectors.membership_get_decidable(
             user=request.user, membership_id=membership_id
@@ -213,7 +213,7 @@ def _render_organisation_members(
 
 @login_required
 def organisation_members(request, slug: str):
-    """Who belongs to an organisation, and who asks to: for its admins and staff.
+    """Who belongs to an organisation, and who asks to (``MANAGE_MEMBERS``).
 
     An organisation the member may not even see is a 404; a visible one they
     do not administer is a 403 (raised by the selector).

@@ -8,8 +8,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from directory import access
+
 from .bilingual import BilingualMixin
-from .organisations import Membership, Organisation, PublicationState, VerifiableRecord
+from .organisations import Organisation, PublicationState, VerifiableRecord
 
 
 class ServiceStatus(models.TextChoices):
@@ -89,31 +91,31 @@ class Location(BilingualMixin, models.Model):
         return self.latitude is not None and self.longitude is not None
 
 
+#: Services the public sees: published, of a published organisation (see ``visible_to``).
+PUBLISHED_SERVICE = Q(
+    state=PublicationState.PUBLISHED, organisation__state=PublicationState.PUBLISHED
+)
+
+
 class ServiceQuerySet(models.QuerySet):
     def published(self):
-        """Services the public may see: published, of a published organisation."""
-        return self.filter(
-            state=PublicationState.PUBLISHED,
-            organisation__state=PublicationState.PUBLISHED,
-        )
+        """Services the public sees: published, of a published organisation."""
+        return self.filter(PUBLISHED_SERVICE)
 
     def active(self):
         return self.filter(status__in=[ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED])
 
     def visible_to(self, user):
-        """Published services, plus those of organisations the user administers; staff see all."""
-        if user is not None and user.is_authenticated:
-            if user.is_staff:
-                return self.all()
-            return self.filter(
-                Q(state=PublicationState.PUBLISHED, organisation__state=PublicationState.PUBLISHED)
-                | Q(
-                    organisation__memberships__user=user,
-                    organisation__memberships__role=Membership.Role.ADMIN,
-                    organisation__memberships__state=Membership.State.ACTIVE,
-                )
-            ).distinct()
-        return self.published()
+        """The one visibility rule of services (``directory/access.py``).
+
+        Published services of published organisations for everyone; plus
+        every service of the organisations the user administers; all of them
+        for whoever may see unpublished records. No join, no DISTINCT.
+        """
+        extra = access.visibility_q(user, organisation_field="organisation_id")
+        if extra is None:
+            return self.all()
+        return self.filter(PUBLISHED_SERVICE | extra) if extra else self.published()
 
 
 class Service(BilingualMixin, VerifiableRecord):

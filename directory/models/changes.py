@@ -143,6 +143,7 @@ class ChangeRequest(models.Model):
     class Meta:
         verbose_name = _("change request")
         verbose_name_plural = _("change requests")
+        permissions = [("validate_changes", _("Can validate changes to the directory"))]
         ordering = ["-submitted_at", "-pk"]
         indexes = [models.Index(fields=["status", "submitted_at"])]
         constraints = [

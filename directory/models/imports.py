@@ -60,6 +60,7 @@ class ImportJob(models.Model):
     class Meta:
         verbose_name = _("directory import")
         verbose_name_plural = _("directory imports")
+        permissions = [("import_directory", _("Can import directory data"))]
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:

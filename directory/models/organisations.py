@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directory import access
+
 from .bilingual import BilingualMixin
 
 
@@ -96,31 +98,31 @@ class VerifiableRecord(models.Model):
         return timezone.now() - self.verified_at > window
 
 
+#: Published organisations: what the public sees (see ``visible_to``).
+PUBLISHED = Q(state=PublicationState.PUBLISHED)
+
+
 class OrganisationQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(state=PublicationState.PUBLISHED)
+        """Published records: what the public sees. Surfaces call :meth:`visible_to`."""
+        return self.filter(PUBLISHED)
 
     def administered_by(self, user):
-        return self.filter(
-            memberships__user=user,
-            memberships__role=Membership.Role.ADMIN,
-            memberships__state=Membership.State.ACTIVE,
-        )
+        return self.filter(pk__in=access.administered_organisation_ids(user))
 
     def visible_to(self, user):
-        """Published records, plus those the user administers; staff see all."""
-        if user is not None and user.is_authenticated:
-            if user.is_staff:
-                return self.all()
-            return self.filter(
-                Q(state=PublicationState.PUBLISHED)
-                | Q(
-                    memberships__user=user,
-                    memberships__role=Membership.Role.ADMIN,
-                    memberships__state=Membership.State.ACTIVE,
-                )
-            ).distinct()
-        return self.published()
+        """The one visibility rule of organisations (``directory/access.py``).
+
+        Published records for everyone; plus those the user administers; all
+        of them for whoever may see unpublished records. A subquery, not a
+        join: the rows are never duplicated, so the result can be counted,
+        aggregated and paginated without DISTINCT. ``user`` may be None
+        (the public: API, feeds, exports).
+        """
+        extra = access.visibility_q(user)
+        if extra is None:
+            return self.all()
+        return self.filter(PUBLISHED | extra) if extra else self.published()
 
 
 class Organisation(BilingualMixin, VerifiableRecord):
@@ -164,6 +166,10 @@ class Organisation(BilingualMixin, VerifiableRecord):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        permissions = [
+            ("view_unpublished_records", _("Can see records that are not published")),
+            ("edit_any_organisation", _("Can edit any organisation's records")),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -224,6 +230,12 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         ordering = ["-requested_at"]
+        permissions = [
+            (
+                "manage_any_membership",
+                _("Can answer join requests and manage members of any organisation"),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation"], name="membership_unique_user_organisation"

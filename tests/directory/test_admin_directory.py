@@ -108,7 +108,7 @@ def test_validation_results_fragment_renders(staff_client, change_request):
 
 def test_validation_views_refuse_admin_users_who_are_not_staff(client, change_request):
     editor = UserFactory()
-    group = Group.objects.create(name="Éditeurs")
+    group = Group.objects.create(name="Rédaction du bulletin")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
     editor.groups.add(group)
     client.force_login(editor)

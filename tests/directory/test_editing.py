@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from directory import access
 from directory.editing import services as editing
 from directory.editing.fields import snapshot
 from directory.editing.forms import form_class_for
@@ -555,11 +556,14 @@ def test_an_admin_of_another_organisation_cannot_withdraw(organisation):
 # --- E-mails -----------------------------------------------------------------------------
 
 
-def test_staff_are_told_of_a_new_request_after_commit_in_their_language(
-    organisation_admin, organisation, mailoutbox, django_capture_on_commit_callbacks
+def test_validators_are_told_of_a_new_request_after_commit_in_their_language(
+    organisation_admin, organisation, mailoutbox, django_capture_on_commit_callbacks, roles
 ):
-    UserFactory(is_staff=True, preferred_language="en", email="staff-en@example.org")
-    UserFactory(is_staff=True, preferred_language="fr", email="staff-fr@example.org")
+    team = roles[access.DIRECTORY_TEAM.key]
+    UserFactory(preferred_language="en", email="staff-en@example.org").groups.add(team)
+    UserFactory(preferred_language="fr", email="staff-fr@example.org").groups.add(team)
+    # Opening the admin is not validating: staff without the role are not told.
+    UserFactory(is_staff=True, email="webmestre@example.org")
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         submit(organisation_admin, organisation, website="https://sanc.example.org")
