@@ -9,6 +9,7 @@ return to templates.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
 from directory import access
 from directory.models import Membership, Organisation
@@ -21,6 +22,18 @@ def memberships_of_member(*, user) -> QuerySet[Membership]:
         .select_related("organisation")
         .order_by("-requested_at", "pk")
     )
+
+
+def membership_get_own_current(*, user, membership_id: int) -> Membership:
+    """One of the member's own active or pending memberships; 404 for anything else."""
+    try:
+        return Membership.objects.select_related("organisation").get(
+            pk=membership_id,
+            user=user,
+            state__in=[Membership.State.ACTIVE, Membership.State.REQUESTED],
+        )
+    except Membership.DoesNotExist as error:
+        raise Http404 from error
 
 
 def organisations_member_may_join(*, user) -> QuerySet[Organisation]:

@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from directory.catalogue import selectors as catalogue_selectors
 from directory.members import selectors as membership_selectors
 from directory.members import services
 from directory.members.forms import MemberProfileForm, MembershipDecisionForm, MembershipRequestForm
@@ -117,11 +118,8 @@ def membership_request(request):
 @require_http_methods(["GET", "POST"])
 def membership_leave(request, membership_id: int):
     """Confirm, then leave an organisation or withdraw a pending request (own memberships only)."""
-    membership = get_object_or_404(
-        Membership.objects.select_related("organisation"),
-        pk=membership_id,
-        user=request.user,
-        state__in=[Membership.State.ACTIVE, Membership.State.REQUESTED],
+    membership = membership_selectors.membership_get_own_current(
+        user=request.user, membership_id=membership_id
     )
     error = None
     if request.method == "POST":
@@ -218,5 +216,5 @@ def organisation_members(request, slug: str):
     An organisation the member may not even see is a 404; a visible one they
     do not administer is a 403 (raised by the selector).
     """
-    organisation = get_object_or_404(Organisation.objects.visible_to(request.user), slug=slug)
+    organisation = catalogue_selectors.organisation_get_visible(user=request.user, slug=slug)
     return _render_organisation_members(request, organisation=organisation)
