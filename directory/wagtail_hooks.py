@@ -62,3 +62,25 @@ def register_directory_import_menu_item():
 
 
 # === End of the import of the directory =======================================
+
+
+# =============================================================================
+# The access policy (directory/access.py): the named permissions that no
+# model viewset registers are listed on the groups' edit page, so that staff
+# grant them to roles in the admin (Paramètres → Groupes).
+# =============================================================================
+
+
+@hooks.register("register_permissions")
+def register_access_permissions():
+    from django.contrib.auth.models import Permission
+
+    from directory import access
+
+    codenames = [
+        perm.split(".", 1)[1] for perm in (access.VALIDATE_CHANGES, access.IMPORT_DIRECTORY)
+    ]
+    return Permission.objects.filter(content_type__app_label="directory", codename__in=codenames)
+
+
+# === End of the access policy =================================================

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.test import Client
@@ -408,3 +408,28 @@ def test_is_staff_opens_the_admin_and_nothing_else(db):
     assert staff.has_perm(access.ACCESS_ADMIN)
     assert not staff.has_perm(access.VALIDATE_CHANGES)
     assert not staff.has_perm(access.VIEW_UNPUBLISHED)
+
+
+def test_roles_and_their_named_permissions_are_editable_in_the_wagtail_admin(roles, client):
+    """Staff who manage groups see every named permission of the policy on a role's page."""
+    manager = UserFactory(is_staff=True)
+    manager.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="auth", codename__in=["change_group", "view_group"]
+        )
+    )
+    client.force_login(manager)
+    team = roles[access.DIRECTORY_TEAM.key]
+
+    page = client.get(reverse("wagtailusers_groups:edit", args=[team.pk])).content.decode()
+
+    for perm in (
+        access.VALIDATE_CHANGES,
+        access.IMPORT_DIRECTORY,
+        access.VIEW_UNPUBLISHED,
+        access.EDIT_ANY_ORGANISATION,
+        access.MANAGE_ANY_MEMBERSHIP,
+    ):
+        app_label, codename = perm.split(".")
+        permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        assert f'value="{permission.pk}" checked' in page, perm
