@@ -17,6 +17,7 @@ urlpatterns = [
     # Accounts and memberships.
     path("account/", accounts.my_account, name="my_account"),
     path("account/profile/", accounts.profile_update, name="profile_update"),
+    path("account/notices/", accounts.notices_update, name="notices_update"),
     path("account/memberships/", accounts.membership_request, name="membership_request"),
     path(
         "account/memberships/<int:membership_id>/leave/",
@@ -33,6 +34,22 @@ urlpatterns = [
         accounts.organisation_members,
         name="organisation_members",
     ),
+    path(
+        "account/organisations/<slug:slug>/members/<int:membership_id>/role/",
+        accounts.membership_role_change,
+        name="membership_role_change",
+    ),
+    path(
+        "account/organisations/<slug:slug>/invitations/",
+        accounts.invitation_create,
+        name="invitation_create",
+    ),
+    path(
+        "account/organisations/<slug:slug>/invitations/<int:invitation_id>/revoke/",
+        accounts.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invitations/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
     # Self-service editing by organisation admins.
     path("manage/<slug:slug>/", editing.manage_organisation, name="manage_organisation"),
     path(

@@ -65,6 +65,7 @@ from directory.editing.fields import (
     values_from_form,
 )
 from directory.editing.forms import form_class_for
+from directory.members import notices
 from directory.models import (
     ChangeRequest,
     Location,
@@ -642,6 +643,8 @@ def _notify_staff_of_request(change_request_id: int) -> None:
     recipients = access.users_with_perm(access.VALIDATE_CHANGES).exclude(email="")
     messages = []
     for member in recipients:
+        if not notices.member_wants(member, notices.CHANGES_TO_VALIDATE.key):
+            continue
         with translation.override(member.preferred_language or settings.LANGUAGE_CODE):
             context = {
                 "change_request": change_request,
@@ -667,7 +670,7 @@ def _notify_submitter(change_request_id: int) -> None:
     if change_request is None or change_request.submitted_by is None:
         return
     member = change_request.submitted_by
-    if not member.email or not member.is_active:
+    if not member.email or not notices.member_wants(member, notices.CHANGE_DECISIONS.key):
         return
     with translation.override(member.preferred_language or settings.LANGUAGE_CODE):
         context = {

@@ -95,9 +95,7 @@ def _edit(request, *, organisation, record, form_class, template, next_url, extr
         "form": form,
         "proposal": proposal,
         "is_public": record.pk is not None and editing.record_is_public(record),
-        "waits_for_validation": editing.edit_waits_for_validation(
-            user=request.user, record=record
-        ),
+        "waits_for_validation": editing.edit_waits_for_validation(user=request.user, record=record),
         "creation_sent_back": editing_selectors.creation_sent_back(record=record),
         **(extra or {}),
     }

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Organisation
+from directory.models import Membership, Organisation
 
 MESSAGE_MAX_LENGTH = 2000
 
@@ -141,3 +141,52 @@ class MembershipDecisionForm(forms.Form):
     def __init__(self, *args, membership_id: int, **kwargs):
         super().__init__(*args, prefix=f"decision-{membership_id}", **kwargs)
         self.membership_id = membership_id
+
+
+class InvitationForm(forms.Form):
+    """An admin invites a colleague's address to join the organisation."""
+
+    email = forms.EmailField(
+        label=_("E-mail address of the person to invite"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Membership.Role.choices,
+        initial=Membership.Role.MEMBER,
+        widget=forms.RadioSelect,
+        help_text=_("Administrators answer requests, invite, and keep the record current."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=settings.LANGUAGES,
+    )
+    message = forms.CharField(
+        label=_("Personal message (optional)"),
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "invite")
+        super().__init__(*args, **kwargs)
+
+
+class NoticesForm(forms.Form):
+    """One checkbox per kind of notice the member could receive (checked: receive it)."""
+
+    def __init__(self, *args, kinds, user, **kwargs):
+        super().__init__(*args, prefix="notices", **kwargs)
+        self.kinds = kinds
+        off = set(user.notices_off or [])
+        for kind in kinds:
+            self.fields[kind.key] = forms.BooleanField(
+                label=kind.label,
+                help_text=kind.help_text,
+                required=False,
+                initial=kind.key not in off,
+            )
+
+    def receive(self) -> list[str]:
+        return [key for key, value in self.cleaned_data.items() if value]

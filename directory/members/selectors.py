@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from directory import access
-from directory.models import Membership, Organisation
+from directory.models import Invitation, Membership, Organisation
 
 
 def memberships_of_member(*, user) -> QuerySet[Membership]:
@@ -92,3 +92,35 @@ def organisation_members_for_admin(*, user, organisation: Organisation) -> Query
         .select_related("user")
         .order_by("role", "user__display_name", "pk")
     )
+
+
+def membership_get_manageable(
+    *, user, organisation: Organisation, membership_id: int
+) -> Membership:
+    """An active membership of ``organisation`` whose role ``user`` may change; 404 / 403."""
+    if not user.has_perm(access.MANAGE_MEMBERS, organisation):
+        raise PermissionDenied
+    try:
+        return Membership.objects.select_related("user", "organisation").get(
+            pk=membership_id, organisation=organisation, state=Membership.State.ACTIVE
+        )
+    except Membership.DoesNotExist as error:
+        raise Http404 from error
+
+
+def invitations_pending_of(*, user, organisation: Organisation) -> QuerySet[Invitation]:
+    """Invitations of the organisation still waiting for an answer (its managers only)."""
+    if not user.has_perm(access.MANAGE_MEMBERS, organisation):
+        raise PermissionDenied
+    return organisation.invitations.pending().select_related("invited_by").order_by("email")
+
+
+def invitation_get_manageable(
+    *, user, organisation: Organisation, invitation_id: int
+) -> Invitation:
+    if not user.has_perm(access.MANAGE_MEMBERS, organisation):
+        raise PermissionDenied
+    try:
+        return organisation.invitations.get(pk=invitation_id)
+    except Invitation.DoesNotExist as error:
+        raise Http404 from error

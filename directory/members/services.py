@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from directory import access
+from directory.members import notices
 from directory.models import Membership, Organisation
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,24 @@ def member_profile_update(
     user.bio = bio.strip()
     user.full_clean(exclude=["password", "email", "uuid"])
     user.save(update_fields=["display_name", "preferred_language", "job_title", "bio"])
+    return user
+
+
+def member_notices_update(*, user, receive: list[str]):
+    """Which notices the member receives, among the kinds offered to them.
+
+    Kinds not offered to them (a validator's notice, for someone who no longer
+    validates) keep their setting, so that it holds if the role comes back.
+    """
+    offered = {kind.key for kind in notices.kinds_for(user)}
+    unknown = set(receive) - offered
+    if unknown:
+        raise ValidationError(
+            gettext("Unknown kind of notice: %(kinds)s.") % {"kinds": ", ".join(sorted(unknown))}
+        )
+    off = (set(user.notices_off or []) - offered) | (offered - set(receive))
+    user.notices_off = sorted(off)
+    user.save(update_fields=["notices_off"])
     return user
 
 
@@ -256,6 +275,7 @@ def _mail_admins_about_request(*, membership_id: int) -> None:
                 context={"membership": membership, "organisation": membership.organisation},
             )
             for admin in _request_recipients(membership)
+            if notices.member_wants(admin, notices.MEMBERSHIP_REQUESTS.key)
         ]
     )
 
@@ -266,7 +286,9 @@ def _mail_member_about_decision(*, membership_id: int) -> None:
         Membership.State.ACTIVE: "membership_accepted",
         Membership.State.REFUSED: "membership_refused",
     }.get(membership.state)
-    if template is None or not membership.user.is_active:
+    if template is None or not notices.member_wants(
+        membership.user, notices.MEMBERSHIP_DECISIONS.key
+    ):
         return
     _send_each(
         [

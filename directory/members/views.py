@@ -12,14 +12,21 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from directory.catalogue import selectors as catalogue_selectors
+from directory.members import admins, invitations, notices, services
 from directory.members import selectors as membership_selectors
-from directory.members import services
-from directory.members.forms import MemberProfileForm, MembershipDecisionForm, MembershipRequestForm
+from directory.members.forms import (
+    InvitationForm,
+    MemberProfileForm,
+    MembershipDecisionForm,
+    MembershipRequestForm,
+    NoticesForm,
+)
 from directory.models import Membership, Organisation
 
 
@@ -41,10 +48,12 @@ def _render_my_account(
     profile_form: MemberProfileForm | None = None,
     join_form: MembershipRequestForm | None = None,
     decision_form: MembershipDecisionForm | None = None,
+    notices_form: NoticesForm | None = None,
 ):
     user = request.user
     offered = membership_selectors.organisations_member_may_join(user=user)
     context = {
+        "notices_form": notices_form or NoticesForm(kinds=notices.kinds_for(user), user=user),
         "profile_form": profile_form or MemberProfileForm.for_member(user),
         "join_form": join_form or MembershipRequestForm(offered=offered),
         "can_join": join_form is not None or offered.exists(),
@@ -82,6 +91,24 @@ def profile_update(request):
             return redirect(_my_account_url("profile"))
     request.user.refresh_from_db()
     return _render_my_account(request, profile_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notices_update(request):
+    """Which e-mail notices the member receives."""
+    if request.method == "GET":
+        return redirect(_my_account_url("notices"))
+    form = NoticesForm(data=request.POST, kinds=notices.kinds_for(request.user), user=request.user)
+    if form.is_valid():
+        try:
+            services.member_notices_update(user=request.user, receive=form.receive())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, gettext("Your choice of notices has been saved."))
+            return redirect(_my_account_url("notices"))
+    return _render_my_account(request, notices_form=form)
 
 
 @login_required
@@ -190,7 +217,12 @@ def _next_url(request) -> str | None:
 
 
 def _render_organisation_members(
-    request, *, organisation: Organisation, decision_form: MembershipDecisionForm | None = None
+    request,
+    *,
+    organisation: Organisation,
+    decision_form: MembershipDecisionForm | None = None,
+    invitation_form: InvitationForm | None = None,
+    status: int = 200,
 ):
     members = membership_selectors.organisation_members_for_admin(
         user=request.user, organisation=organisation
@@ -204,9 +236,128 @@ def _render_organisation_members(
         {
             "organisation": organisation,
             "members": members,
+            "admin_count": sum(1 for m in members if m.role == Membership.Role.ADMIN),
             "decisions": _decision_items(pending, decision_form),
+            "invitations": membership_selectors.invitations_pending_of(
+                user=request.user, organisation=organisation
+            ),
+            "invitation_form": invitation_form
+            or InvitationForm(initial={"language": translation.get_language()}),
         },
+        status=status,
     )
+
+
+def _members_url(organisation: Organisation, anchor: str = "") -> str:
+    url = reverse("directory:organisation_members", kwargs={"slug": organisation.slug})
+    return url + (f"#{anchor}" if anchor else "")
+
+
+@login_required
+@require_POST
+def membership_role_change(request, slug: str, membership_id: int):
+    """Make a member an administrator, or a plain member again (``MANAGE_MEMBERS``)."""
+    organisation = catalogue_selectors.organisation_get_visible(user=request.user, slug=slug)
+    membership = membership_selectors.membership_get_manageable(
+        user=request.user, organisation=organisation, membership_id=membership_id
+    )
+    try:
+        admins.membership_role_change(
+            membership=membership, role=request.POST.get("role", ""), changed_by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        name = membership.user.public_name
+        if membership.role == Membership.Role.ADMIN:
+            text = gettext("%(member)s is now an administrator of the organisation.")
+        else:
+            text = gettext("%(member)s is now a member without administrator rights.")
+        messages.success(request, text % {"member": name})
+    return redirect(_members_url(organisation, "members"))
+
+
+@login_required
+@require_POST
+def invitation_create(request, slug: str):
+    """Invite a colleague's address (``MANAGE_MEMBERS``); the form is kept on errors."""
+    organisation = catalogue_selectors.organisation_get_visible(user=request.user, slug=slug)
+    form = InvitationForm(data=request.POST)
+    if form.is_valid():
+        try:
+            invitation = invitations.invitation_create(
+                organisation=organisation, invited_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                gettext("An invitation has been sent to %(email)s.") % {"email": invitation.email},
+            )
+            return redirect(_members_url(organisation, "invitations"))
+    return _render_organisation_members(
+        request, organisation=organisation, invitation_form=form, status=400
+    )
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, slug: str, invitation_id: int):
+    organisation = catalogue_selectors.organisation_get_visible(user=request.user, slug=slug)
+    invitation = membership_selectors.invitation_get_manageable(
+        user=request.user, organisation=organisation, invitation_id=invitation_id
+    )
+    try:
+        invitations.invitation_revoke(invitation=invitation, revoked_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            gettext("The invitation to %(email)s is withdrawn.") % {"email": invitation.email},
+        )
+    return redirect(_members_url(organisation, "invitations"))
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token: str):
+    """The page an invitation's link opens: who invites, to what; sign in, then accept.
+
+    Open to visitors (the invited person may have no account yet); accepting
+    needs the account that owns the invited address.
+    """
+    invitation = invitations.invitation_get_open(token=token)
+    error = None
+    if invitation is not None and request.method == "POST" and request.user.is_authenticated:
+        try:
+            membership = invitations.invitation_accept(token=token, user=request.user)
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+        else:
+            messages.success(
+                request,
+                gettext("Welcome to %(organisation)s!")
+                % {"organisation": membership.organisation.i18n.name},
+            )
+            return redirect(_my_account_url("memberships"))
+    context = {
+        "invitation": invitation,
+        "error": error,
+        "address_matches": invitation is not None
+        and request.user.is_authenticated
+        and invitations.address_is_the_members(user=request.user, email=invitation.email),
+    }
+    response = render(
+        request,
+        "directory/account/invitation.html",
+        context,
+        status=410 if invitation is None else (400 if error else 200),
+    )
+    # The link is a secret: never sent on to other sites, never cached.
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

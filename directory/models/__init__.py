@@ -5,6 +5,7 @@ from .bilingual import BilingualMixin, LocalizedText
 from .catalogue import Location, Phone, Service, ServiceAtLocation, ServiceStatus
 from .changes import ChangeRequest, RecordHistory, RecordKind
 from .imports import ImportJob
+from .invitations import Invitation
 from .organisations import (
     Initiative,
     Membership,
@@ -23,6 +24,7 @@ __all__ = [
     "ClientStatus",
     "ImportJob",
     "Initiative",
+    "Invitation",
     "Language",
     "LocalizedText",
     "Location",

@@ -52,6 +52,12 @@ class User(AbstractUser):
     )
     job_title = models.CharField(_("job title"), max_length=160, blank=True)
     bio = models.TextField(_("about me"), blank=True)
+    notices_off = models.JSONField(
+        _("notices turned off"),
+        default=list,
+        blank=True,
+        help_text=_("The kinds of e-mail notices the member chose not to receive."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
