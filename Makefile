@@ -23,6 +23,8 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 ## make run: the site with demo data on the embedded default (SQLite, in-memory layers).
+# Links in e-mails point at the port served, unless SITE_URL is given.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_reference_data
