@@ -70,10 +70,16 @@ def fill_english() -> int:
                 filled += 1
             if fuzzy:
                 entry.flags.remove("fuzzy")
-                entry.previous_msgid = None
-                entry.previous_msgid_plural = None
+                _forget_previous(entry)
         po.save()
     return filled
+
+
+def _forget_previous(entry) -> None:
+    """Drop msgmerge's ``#|`` notes: a lone ``#| msgctxt`` makes the next msgmerge fail."""
+    entry.previous_msgctxt = None
+    entry.previous_msgid = None
+    entry.previous_msgid_plural = None
 
 
 def merge_french(sources: list[str]) -> int:
@@ -101,6 +107,7 @@ def merge_french(sources: list[str]) -> int:
                 entry.msgstr = found.msgstr
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
+            _forget_previous(entry)
             merged += 1
         po.save()
     return merged

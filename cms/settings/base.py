@@ -284,12 +284,20 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Django REST framework serves the public, read-only HSDS API (directory/opendata/), which
+# authenticates nobody (it reads records as the public sees them). Wagtail's admin API
+# sets its own renderers and pagination and keeps DRF's default (session) authentication.
 REST_FRAMEWORK = {
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # HSDS's page object; PAGE_SIZE is the default per_page (200 at most).
+    "DEFAULT_PAGINATION_CLASS": "directory.opendata.pagination.HSDSPagination",
+    "PAGE_SIZE": 50,
+    # Anonymous clients by address, counted in the cache (Redis when REDIS_URL is set).
+    "DEFAULT_THROTTLE_CLASSES": ["directory.opendata.throttling.PublicRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_THROTTLE_RATE", "120/minute")},
+    # Reverse proxies trusted for the client's address (production sets it).
+    "NUM_PROXIES": 0,
 }
 
 LOGGING = {

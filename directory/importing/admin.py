@@ -7,7 +7,6 @@ require the permission to import (``directory/access.py``).
 
 from __future__ import annotations
 
-import csv
 import io
 from functools import wraps
 
@@ -32,6 +31,7 @@ from directory.models import (
     ServiceCategory,
     Territory,
 )
+from directory.spreadsheets import spreadsheet_writer
 
 AUTO = "auto"
 
@@ -160,9 +160,11 @@ def import_template(request):
 @import_permission_required
 @require_GET
 def import_codes(request):
-    """Every code the template's list columns accept, with its French and English labels."""
+    """Every code the template's list columns accept, with its French and English labels.
+
+    Opened in a spreadsheet: cells that would run as formulas are written as text."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = spreadsheet_writer(buffer)
     writer.writerow(["colonne", "code", "libelle_fr", "label_en"])
     for category in ServiceCategory.objects.order_by("position"):
         writer.writerow(["categories", category.code, category.label_fr, category.label_en])

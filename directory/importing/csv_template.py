@@ -18,6 +18,7 @@ from directory.models import (
     ServiceStatus,
 )
 from directory.search.text import fold
+from directory.spreadsheets import spreadsheet_writer
 
 from .common import (
     CHOICE_ALIASES,
@@ -216,8 +217,9 @@ def template_rows() -> list[list[str]]:
 
 
 def template_csv() -> str:
+    """The template as CSV for a spreadsheet: formula-like cells are written as text."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = spreadsheet_writer(buffer)
     writer.writerows(template_rows())
     return buffer.getvalue()
 

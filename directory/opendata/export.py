@@ -16,7 +16,6 @@ bytes and the same ETag.
 from __future__ import annotations
 
 import copy
-import csv
 import hashlib
 import io
 import json
@@ -30,6 +29,7 @@ from django.utils import timezone
 
 from directory.models import ClientStatus, ServiceCategory
 from directory.opendata import hsds
+from directory.spreadsheets import spreadsheet_writer
 
 SPEC_PATH = Path(__file__).resolve().parent / "spec" / "datapackage.json"
 PROFILE_PATH = Path(__file__).resolve().parent / "PROFILE.md"
@@ -140,9 +140,12 @@ def _cell(value) -> str:
 
 
 def table_csv(resource: str, rows: list[dict]) -> str:
+    """One resource's CSV, opened in spreadsheets as often as read by programs: a cell
+    that would run as a formula (``=HYPERLINK(…)``) is written as text, with a leading
+    apostrophe (``directory/spreadsheets.py``, PROFILE.md). The JSON API is unchanged."""
     fields = resource_fields(resource)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = spreadsheet_writer(buffer)
     writer.writerow(fields)
     for row in rows:
         writer.writerow([_cell(row.get(field)) for field in fields])

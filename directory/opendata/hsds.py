@@ -25,8 +25,11 @@ Our profile of HSDS (also served at ``/api/hsds/profile``, see
   organisation are HSDS taxonomies; services and organisations link to their
   terms through ``attributes``. Territories (MRC, Sherbrooke) are
   ``service_areas``; languages are ``languages`` with their ISO 639 code.
-- Only published records leave the platform: a service when it and its
-  organisation are published; an organisation when it is published.
+- Only what the public may see leaves the platform: every read below goes
+  through the one visibility rule, ``visible_to(None)`` (``directory/access.py``):
+  a service when it and its organisation are published; an organisation when
+  it is published; a service at a location when its service is visible and the
+  location's organisation too.
 """
 
 from __future__ import annotations
@@ -410,9 +413,25 @@ def address_to_hsds(location: Location) -> dict | None:
     return address
 
 
-def location_to_hsds(location: Location) -> dict:
-    """Precondition: ``organisation`` and ``territory`` selected, ``phones`` prefetched."""
+def location_to_hsds(location: Location, *, full: bool = True) -> dict:
+    """An HSDS location; without ``full``, its one-to-one fields only (as lists give it).
+
+    Precondition: ``organisation`` selected; for ``full``, ``territory`` selected
+    and ``phones`` prefetched.
+    """
     location_id = str(location.uuid)
+    if not full:
+        return _compact(
+            {
+                "id": location_id,
+                "location_type": location.kind,
+                "url": location.url,
+                "organization_id": str(location.organisation.uuid),
+                "name": location.name,
+                "latitude": location.latitude,
+                "longitude": location.longitude,
+            }
+        )
     address = address_to_hsds(location)
     accessibility = (
         [
@@ -604,6 +623,7 @@ def required_documents_to_hsds(service: Service) -> list[dict]:
 
 
 def service_at_location_to_hsds(link: ServiceAtLocation, service: Service) -> dict:
+    """A service at a location as a service nests it (its location in full)."""
     return _compact(
         {
             "id": str(link.uuid),
@@ -616,12 +636,19 @@ def service_at_location_to_hsds(link: ServiceAtLocation, service: Service) -> di
 
 
 def service_to_hsds(
-    service: Service, *, base_url: str, full: bool = True, organisation: bool = True
+    service: Service,
+    *,
+    base_url: str,
+    full: bool = True,
+    organisation: bool = True,
+    links: bool = True,
 ) -> dict:
     """An HSDS service: one-to-one fields, and with ``full`` everything nested.
 
-    Precondition for ``full``: the service comes from :func:`services_for_hsds`.
-    ``organisation`` nests the organisation's one-to-one fields.
+    Precondition for ``full``: the service comes from :func:`services_for_hsds`
+    (with ``links=False`` when ``links`` is false). ``organisation`` nests the
+    organisation's one-to-one fields; ``links`` nests its services at a location
+    (a service at a location nesting its service leaves them out, as HSDS does).
     """
     data = _compact(
         {
@@ -641,32 +668,57 @@ def service_to_hsds(
     )
     if not full:
         return data
-    links = list(service.serviceatlocation_set.all())
-    data.update(
-        {
-            "phones": _phones(service.phones.all(), owner="service", owner_id=data["id"]),
-            "schedules": schedule_to_hsds(service),
-            "service_areas": [
-                service_area_to_hsds(service, territory)
-                for territory in sorted(service.territories.all(), key=lambda t: t.position)
-            ],
-            "service_at_locations": [
-                service_at_location_to_hsds(link, service)
-                for link in sorted(links, key=lambda link: link.pk)
-            ],
-            "languages": [
-                language_to_hsds(service, language)
-                for language in sorted(service.languages.all(), key=lambda lang: lang.position)
-            ],
-            "required_documents": required_documents_to_hsds(service),
-            "attributes": service_attributes(service),
-        }
-    )
+    data["phones"] = _phones(service.phones.all(), owner="service", owner_id=data["id"])
+    data["schedules"] = schedule_to_hsds(service)
+    data["service_areas"] = [
+        service_area_to_hsds(service, territory)
+        for territory in sorted(service.territories.all(), key=lambda t: t.position)
+    ]
+    if links:
+        data["service_at_locations"] = [
+            service_at_location_to_hsds(link, service)
+            for link in sorted(service.serviceatlocation_set.all(), key=lambda link: link.pk)
+        ]
+    data["languages"] = [
+        language_to_hsds(service, language)
+        for language in sorted(service.languages.all(), key=lambda lang: lang.position)
+    ]
+    data["required_documents"] = required_documents_to_hsds(service)
+    data["attributes"] = service_attributes(service)
     if organisation:
         data["organization"] = organisation_to_hsds(
             service.organisation, base_url=base_url, full=False
         )
     return data
+
+
+def service_at_location_record_to_hsds(
+    link: ServiceAtLocation, *, base_url: str, full: bool = False
+) -> dict:
+    """A service at a location as ``/service_at_locations`` serves it.
+
+    Without ``full``, its one-to-one fields with its location's and its
+    service's (and the service's organisation's), as HSDS's
+    ``service_at_location_list`` schema gives them; with ``full``, the location
+    and the service fully nested (the service without its own services at a
+    location). Precondition: ``link`` comes from :func:`service_at_locations_for_hsds`
+    with the same ``full``.
+    """
+    service = service_to_hsds(link.service, base_url=base_url, full=full, links=False)
+    if not full:
+        service["organization"] = organisation_to_hsds(
+            link.service.organisation, base_url=base_url, full=False
+        )
+    return _compact(
+        {
+            "id": str(link.uuid),
+            "service_id": str(link.service.uuid),
+            "location_id": str(link.location.uuid),
+            "description": link.description,
+            "location": location_to_hsds(link.location, full=full),
+            "service": service,
+        }
+    )
 
 
 # --- What HSDS publishes, with the prefetching the builders expect --------------------
@@ -676,43 +728,72 @@ def _location_queryset() -> QuerySet:
     return Location.objects.select_related("territory").prefetch_related("phones")
 
 
-def services_for_hsds(queryset: QuerySet | None = None, *, full: bool = True) -> QuerySet:
-    """Published services (service and organisation published), ready for the builders.
+def _public_links() -> QuerySet:
+    """Services at a location the public may see: the service visible, and the
+    location's organisation too (a location is shown with its organisation)."""
+    return ServiceAtLocation.objects.filter(
+        service__in=Service.objects.visible_to(None),
+        location__organisation__in=Organisation.objects.visible_to(None),
+    )
+
+
+def services_for_hsds(*, full: bool = True, links: bool = True) -> QuerySet:
+    """The services the public may see (``Service.objects.visible_to(None)``), ready
+    for the builders; ``links`` prefetches their services at a location (for ``full``).
 
     The number of queries does not depend on how many services are read.
     """
-    queryset = (queryset if queryset is not None else Service.objects.all()).published()
-    queryset = queryset.select_related("organisation").order_by("name", "pk")
+    queryset = (
+        Service.objects.visible_to(None).select_related("organisation").order_by("name", "pk")
+    )
     if not full:
         return queryset
-    return queryset.prefetch_related(
+    queryset = queryset.prefetch_related(
         Prefetch("categories", queryset=ServiceCategory.objects.select_related("parent")),
         "client_statuses",
         "languages",
         "territories",
         "phones",
+    )
+    if not links:
+        return queryset
+    return queryset.prefetch_related(
         Prefetch(
             "serviceatlocation_set",
-            queryset=ServiceAtLocation.objects.select_related(
-                "location__territory", "location__organisation"
-            )
+            queryset=_public_links()
+            .select_related("location__territory", "location__organisation")
             .prefetch_related("location__phones")
             .order_by("pk"),
         ),
     )
 
 
-def organisations_for_hsds(
-    queryset: QuerySet | None = None, *, full: bool = True, services: str | None = None
-) -> QuerySet:
-    """Published organisations, ready for the builders.
+def service_at_locations_for_hsds(*, full: bool = False) -> QuerySet:
+    """The services at a location the public may see, ready for
+    :func:`service_at_location_record_to_hsds` with the same ``full``; ordered by
+    service name, then service, then link. Queries do not grow with the rows read."""
+    queryset = (
+        _public_links()
+        .select_related("location__organisation", "location__territory")
+        .order_by("service__name", "service__pk", "pk")
+    )
+    if not full:
+        return queryset.select_related("service__organisation")
+    return queryset.prefetch_related(
+        "location__phones",
+        Prefetch("service", queryset=services_for_hsds(full=True, links=False)),
+    )
 
-    ``services`` ("basic" or "full") also prefetches their published services
+
+def organisations_for_hsds(*, full: bool = True, services: str | None = None) -> QuerySet:
+    """The organisations the public may see (``Organisation.objects.visible_to(None)``),
+    ready for the builders.
+
+    ``services`` ("basic" or "full") also prefetches their visible services
     into ``hsds_services``. The number of queries does not depend on how many
     organisations are read.
     """
-    queryset = (queryset if queryset is not None else Organisation.objects.all()).published()
-    queryset = queryset.order_by("name", "pk")
+    queryset = Organisation.objects.visible_to(None).order_by("name", "pk")
     if full:
         queryset = queryset.prefetch_related(
             "phones", Prefetch("locations", queryset=_location_queryset().order_by("pk"))

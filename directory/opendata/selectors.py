@@ -1,4 +1,9 @@
-"""What the HSDS API may read: published records only, one selector per kind of read."""
+"""What the HSDS API may read: one selector per kind of read.
+
+Records are read only through the one visibility rule, ``visible_to(None)``
+(the public), by way of the querysets of ``hsds.py``. Filters take values the
+API has already checked (``parameters.py``); an unknown id matches nothing.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,14 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from directory.models import ClientStatus, Organisation, OrganisationKind, Service, ServiceCategory
+from directory.models import (
+    ClientStatus,
+    Organisation,
+    OrganisationKind,
+    Service,
+    ServiceAtLocation,
+    ServiceCategory,
+)
 from directory.opendata import hsds
 from directory.search import text as search
 
@@ -29,7 +41,7 @@ def hsds_services(
     modified_after: datetime | None = None,
     full: bool = True,
 ) -> QuerySet:
-    """Published services matching the HSDS filters, ordered by name.
+    """Visible services matching the HSDS filters, ordered by name.
 
     A top-level category's term also finds the services filed under its
     sub-categories. Unknown ids match nothing (they are not errors).
@@ -83,7 +95,7 @@ def _taxonomy_q(taxonomy_id: str) -> Q:
 
 
 def hsds_service_get(*, id: str) -> Service:
-    """The published service with this HSDS id, fully prefetched; 404 otherwise."""
+    """The visible service with this HSDS id, fully prefetched; 404 otherwise."""
     try:
         return hsds.services_for_hsds().get(uuid=_uuid_or_404(id))
     except Service.DoesNotExist as error:
@@ -93,7 +105,7 @@ def hsds_service_get(*, id: str) -> Service:
 def hsds_organisations(
     *, text: str = "", full: bool = True, services: str | None = None
 ) -> QuerySet:
-    """Published organisations; ``services`` ("basic" or "full") prefetches their services."""
+    """Visible organisations; ``services`` ("basic" or "full") prefetches their services."""
     organisations = hsds.organisations_for_hsds(full=full, services=services)
     text = search.query_clean(text)
     if text:
@@ -102,9 +114,39 @@ def hsds_organisations(
 
 
 def hsds_organisation_get(*, id: str, services: str | None = "basic") -> Organisation:
+    """The visible organisation with this HSDS id and its visible services; 404 otherwise."""
     try:
         return hsds.organisations_for_hsds(services=services).get(uuid=_uuid_or_404(id))
     except Organisation.DoesNotExist as error:
+        raise Http404 from error
+
+
+def hsds_service_at_locations(
+    *,
+    text: str = "",
+    taxonomy_term_id: str = "",
+    taxonomy_id: str = "",
+    organization_id: str = "",
+    modified_after: datetime | None = None,
+    full: bool = False,
+) -> QuerySet:
+    """Visible services at a location whose service matches the HSDS service filters."""
+    services = hsds_services(
+        text=text,
+        taxonomy_term_id=taxonomy_term_id,
+        taxonomy_id=taxonomy_id,
+        organization_id=organization_id,
+        modified_after=modified_after,
+        full=False,
+    )
+    return hsds.service_at_locations_for_hsds(full=full).filter(service__in=services.values("pk"))
+
+
+def hsds_service_at_location_get(*, id: str) -> ServiceAtLocation:
+    """The visible service at a location with this HSDS id, fully prefetched; 404 otherwise."""
+    try:
+        return hsds.service_at_locations_for_hsds(full=True).get(uuid=_uuid_or_404(id))
+    except ServiceAtLocation.DoesNotExist as error:
         raise Http404 from error
 
 
@@ -140,8 +182,18 @@ def hsds_taxonomy_term_get(*, id: str) -> dict:
     raise Http404
 
 
-def hsds_taxonomies() -> list[dict]:
-    return hsds.taxonomies_to_hsds()
+def hsds_taxonomies(*, text: str = "") -> list[dict]:
+    """Our four taxonomies (all public), those whose names contain ``text`` (folded)."""
+    taxonomies = hsds.taxonomies_to_hsds()
+    folded = search.fold(search.query_clean(text))
+    if folded:
+        taxonomies = [item for item in taxonomies if folded in search.fold(_taxonomy_text(item))]
+    return taxonomies
+
+
+def _taxonomy_text(taxonomy: dict) -> str:
+    english = " ".join(attribute.get("value", "") for attribute in taxonomy["attributes"])
+    return f"{taxonomy['name']} {taxonomy['description']} {english}"
 
 
 def hsds_taxonomy_get(*, id: str) -> dict:

@@ -11,16 +11,34 @@ from directory.opendata import views
 app_name = "hsds"
 
 urlpatterns = [
-    path("", views.api_root, name="root"),
-    re_path(r"^profile/?$", views.profile, name="profile"),
-    re_path(r"^openapi\.json$", views.openapi, name="openapi"),
-    re_path(r"^services/?$", views.service_list, name="services"),
-    re_path(r"^services/(?P<id>[^/]+)/?$", views.service_detail, name="service"),
-    re_path(r"^organizations/?$", views.organization_list, name="organizations"),
-    re_path(r"^organizations/(?P<id>[^/]+)/?$", views.organization_detail, name="organization"),
-    re_path(r"^taxonomies/?$", views.taxonomy_list, name="taxonomies"),
-    re_path(r"^taxonomies/(?P<id>[^/]+)/?$", views.taxonomy_detail, name="taxonomy"),
-    re_path(r"^taxonomy_terms/?$", views.taxonomy_term_list, name="taxonomy_terms"),
-    re_path(r"^taxonomy_terms/(?P<id>[^/]+)/?$", views.taxonomy_term_detail, name="taxonomy_term"),
-    re_path(r"^export\.zip$", views.export_zip, name="export"),
+    path("", views.APIRoot.as_view(), name="root"),
+    re_path(r"^profile/?$", views.Profile.as_view(), name="profile"),
+    re_path(r"^openapi\.json$", views.OpenAPI.as_view(), name="openapi"),
+    re_path(r"^services/?$", views.ServiceList.as_view(), name="services"),
+    re_path(r"^services/(?P<id>[^/]+)/?$", views.ServiceDetail.as_view(), name="service"),
+    re_path(r"^organizations/?$", views.OrganisationList.as_view(), name="organizations"),
+    re_path(
+        r"^organizations/(?P<id>[^/]+)/?$",
+        views.OrganisationDetail.as_view(),
+        name="organization",
+    ),
+    re_path(
+        r"^service_at_locations/?$",
+        views.ServiceAtLocationList.as_view(),
+        name="service_at_locations",
+    ),
+    re_path(
+        r"^service_at_locations/(?P<id>[^/]+)/?$",
+        views.ServiceAtLocationDetail.as_view(),
+        name="service_at_location",
+    ),
+    re_path(r"^taxonomies/?$", views.TaxonomyList.as_view(), name="taxonomies"),
+    re_path(r"^taxonomies/(?P<id>[^/]+)/?$", views.TaxonomyDetail.as_view(), name="taxonomy"),
+    re_path(r"^taxonomy_terms/?$", views.TaxonomyTermList.as_view(), name="taxonomy_terms"),
+    re_path(
+        r"^taxonomy_terms/(?P<id>[^/]+)/?$",
+        views.TaxonomyTermDetail.as_view(),
+        name="taxonomy_term",
+    ),
+    re_path(r"^export\.zip$", views.ExportArchive.as_view(), name="export"),
 ]

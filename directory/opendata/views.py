@@ -1,38 +1,58 @@
-"""HSDS 3.0 API views: parse the query, call one selector and a builder, serve JSON.
+"""The HSDS 3.0 API on Django REST framework: read the parameters, call a selector, serialize.
 
-Responses are public and cacheable (``Cache-Control``, a strong ``ETag`` of
-the body, ``304`` on ``If-None-Match``) and open to other origins (CORS
-``*``): the data is open. Errors are JSON ``{"detail": ...}`` in the
-language the client asks for.
+Every endpoint is public and read-only, and shares :class:`HSDSView`'s
+behaviour:
+
+- no authentication: every client is the public (records are read with
+  ``visible_to(None)``), and none escapes the throttle by signing in;
+- the settings' ``REST_FRAMEWORK`` policies: JSON, HSDS paging
+  (``pagination.py``), throttling of anonymous clients (``throttling.py``);
+- query parameters read by serializers (``parameters.py``): a value the API
+  cannot use is a JSON ``400`` naming the parameter, in the request's language;
+- ``200`` answers carry a strong ``ETag`` of the body and ``Cache-Control:
+  public``, and become ``304 Not Modified`` on a matching ``If-None-Match``;
+- every answer, errors included, is open to other origins (CORS ``*``): the
+  data is open;
+- errors are JSON ``{"detail": ...}`` and never cached.
+
+``format`` is HSDS's parameter (``json`` or ``ndjson``, every result as one
+JSON line each, without paging), not DRF's renderer switch: the content
+negotiation ignores it and the ``Accept`` header, as HSDS clients expect JSON.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
-from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, time
-from functools import wraps
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from rest_framework import exceptions, serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from directory.opendata import export, hsds, selectors
+from directory.opendata import parameters as params
+from directory.opendata.serializers import (
+    HSDSSerializer,
+    OrganisationSerializer,
+    ServiceAtLocationSerializer,
+    ServiceSerializer,
+)
 
 SPEC_DIR = Path(__file__).resolve().parent / "spec"
 PROFILE_PATH = Path(__file__).resolve().parent / "PROFILE.md"
 
-DEFAULT_PER_PAGE = 50
-MAX_PER_PAGE = 200
 CACHE_SECONDS = 300
+#: The paths of the HSDS OpenAPI description this API serves (``/openapi.json``).
 IMPLEMENTED_PATHS = (
     "/",
     "/services",
@@ -43,307 +63,346 @@ IMPLEMENTED_PATHS = (
     "/taxonomies/{id}",
     "/taxonomy_terms",
     "/taxonomy_terms/{id}",
+    "/service_at_locations",
+    "/service_at_locations/{id}",
 )
+#: HSDS parameters refused as unsupported (``parameters.Unsupported``): not described.
+UNSUPPORTED_PARAMETERS = ("postcode", "proximity")
+#: Response headers a browser script on another origin may read.
+EXPOSED_HEADERS = "ETag, Link, Retry-After"
 
 
-class BadParameter(Exception):
-    def __init__(self, name: str, message: str):
-        super().__init__(message)
-        self.name = name
-        self.message = message
+class JSONOnly(BaseContentNegotiation):
+    """Always the first renderer (JSON): neither ``Accept`` nor ``format`` chooses it."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return (renderers[0], renderers[0].media_type)
 
 
-# --- Responses -------------------------------------------------------------------
+def exception_handler(exc, context) -> Response | None:
+    """DRF's handler, with the API's own messages, and errors never cached.
 
-
-def _dumps(data) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _open(response: HttpResponse) -> HttpResponse:
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-def _cacheable(request: HttpRequest, body: bytes, content_type: str) -> HttpResponse:
-    """The body with a strong ETag; ``304 Not Modified`` when the client has it."""
-    etag = f'"{hashlib.sha256(body).hexdigest()[:40]}"'
-    response = HttpResponse(body, content_type=content_type)
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
-    return _open(get_conditional_response(request, etag=etag, response=response))
-
-
-def _json(request: HttpRequest, data) -> HttpResponse:
-    return _cacheable(request, _dumps(data), "application/json")
-
-
-def _error(status: int, detail: str, parameter: str | None = None) -> HttpResponse:
-    data = {"detail": detail}
-    if parameter:
-        data["parameter"] = parameter
-    response = HttpResponse(_dumps(data), content_type="application/json", status=status)
-    response["Cache-Control"] = "no-store"
-    return _open(response)
-
-
-def hsds_endpoint(view: Callable) -> Callable:
-    """GET/HEAD only; ``Http404`` and bad parameters become JSON errors."""
-
-    @require_safe
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except BadParameter as error:
-            return _error(400, error.message, error.name)
-        except Http404:
-            return _error(404, _("No published record has this identifier."))
-
-    return wrapper
-
-
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
-# --- Query parameters --------------------------------------------------------------
-
-
-def _int(request: HttpRequest, name: str, default: int, *, minimum: int, maximum: int) -> int:
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = None
-    if value is None or not minimum <= value <= maximum:
-        raise BadParameter(
-            name,
-            _("%(name)s must be a whole number between %(minimum)s and %(maximum)s.")
-            % {"name": name, "minimum": minimum, "maximum": maximum},
-        )
-    return value
-
-
-def _bool(request: HttpRequest, name: str, default: bool = False) -> bool:
-    raw = request.GET.get(name, "").strip().lower()
-    if not raw:
-        return default
-    if raw in {"true", "1", "yes"}:
-        return True
-    if raw in {"false", "0", "no"}:
-        return False
-    raise BadParameter(name, _("%(name)s must be true or false.") % {"name": name})
-
-
-def _datetime(request: HttpRequest, name: str) -> datetime | None:
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return None
-    value = parse_datetime(raw.replace(" ", "+"))
-    if value is None:
-        day = parse_date(raw)
-        value = datetime.combine(day, time.min) if day else None
-    if value is None:
-        raise BadParameter(
-            name,
-            _("%(name)s must be an ISO 8601 date or date-time, such as 2025-01-31T12:00:00Z.")
-            % {"name": name},
-        )
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
-
-
-def _format(request: HttpRequest) -> str:
-    value = request.GET.get("format", "json").strip().lower() or "json"
-    if value not in {"json", "ndjson"}:
-        raise BadParameter("format", _("format must be json or ndjson."))
-    return value
-
-
-# --- Pages -------------------------------------------------------------------------
-
-
-def page_of(request: HttpRequest, items, build: Callable[[object], dict]) -> dict:
-    """One HSDS page of ``items`` (a queryset or a list), each turned into a dict by ``build``.
-
-    A page past the last one is empty rather than an error, as HSDS clients
-    page until ``last_page``.
+    - a bad parameter (``ValidationError`` from ``parameters.py``): ``400``,
+      ``{"detail", "parameter", "errors"}``, the first bad parameter named;
+    - no visible record: ``404`` in the API's words;
+    - over the rate: ``429`` with ``Retry-After``.
     """
-    per_page = _int(request, "per_page", DEFAULT_PER_PAGE, minimum=1, maximum=MAX_PER_PAGE)
-    number = _int(request, "page", 1, minimum=1, maximum=1_000_000)
-    total = items.count() if isinstance(items, QuerySet) else len(items)
-    total_pages = math.ceil(total / per_page)
-    start = (number - 1) * per_page
-    contents = [build(item) for item in items[start : start + per_page]] if start < total else []
-    return {
-        "total_items": total,
-        "total_pages": total_pages,
-        "page_number": number,
-        "size": len(contents),
-        "first_page": number == 1,
-        "last_page": number >= total_pages,
-        "empty": not contents,
-        "contents": contents,
-    }
+    if isinstance(exc, Http404 | exceptions.NotFound):
+        exc = exceptions.NotFound(_("No published record has this identifier."))
+    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
+        errors = {name: [str(text) for text in texts] for name, texts in exc.detail.items()}
+        name, messages = next(iter(errors.items()))
+        response = Response(
+            {"detail": messages[0], "parameter": name, "errors": errors}, status=400
+        )
+    elif isinstance(exc, exceptions.Throttled):
+        wait = exc.wait or 1
+        response = Response(
+            {
+                "detail": _("Too many requests: try again in %(seconds)s seconds.")
+                % {"seconds": wait}
+            },
+            status=exc.status_code,
+            headers={"Retry-After": str(wait)},
+        )
+    else:
+        response = drf_exception_handler(exc, context)
+    if response is not None:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
-def _ndjson(items: Iterable, build: Callable[[object], dict]) -> StreamingHttpResponse:
-    def lines() -> Iterator[bytes]:
-        for item in items:
-            yield _dumps(build(item)) + b"\n"
+class HSDSView(APIView):
+    """Base of every HSDS endpoint. Override points: :attr:`parameters_class`
+    (the query parameters this endpoint reads) and ``get``."""
 
-    response = StreamingHttpResponse(lines(), content_type="application/x-ndjson")
-    response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
-    return _open(response)
+    authentication_classes = ()  # the public: no session read, no CSRF, nobody signed in
+    content_negotiation_class = JSONOnly
+    http_method_names = ["get", "head"]  # read-only; anything else is a JSON 405
+    parameters_class: type[serializers.Serializer] = params.NoParameters
 
+    def get_exception_handler(self):
+        return exception_handler
 
-# --- Endpoints --------------------------------------------------------------------
+    def parameters(self) -> dict:
+        """The request's checked parameters (a ``ValidationError`` on the first read)."""
+        if not hasattr(self, "_parameters"):
+            reader = self.parameters_class(data=self.request.query_params)
+            reader.is_valid(raise_exception=True)
+            self._parameters = reader.validated_data
+        return self._parameters
 
+    def base_url(self) -> str:
+        return self.request.build_absolute_uri("/").rstrip("/")
 
-@hsds_endpoint
-def api_root(request):
-    return _json(
-        request,
-        {
-            "version": hsds.HSDS_VERSION,
-            "profile": request.build_absolute_uri(reverse("hsds:profile")),
-            "openapi_url": request.build_absolute_uri(reverse("hsds:openapi")),
-        },
-    )
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            response = self._conditional(request, response)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+        return response
 
-
-@hsds_endpoint
-def profile(request):
-    return _cacheable(request, PROFILE_PATH.read_bytes(), "text/markdown; charset=utf-8")
-
-
-@hsds_endpoint
-def openapi(request):
-    """The HSDS OpenAPI description, filled in for this API and trimmed to what it serves."""
-    spec = json.loads((SPEC_DIR / "openapi.json").read_text(encoding="utf-8"))
-    spec["info"] = {
-        "title": "Continuum — répertoire des services aux personnes immigrantes (HSDS 3.0)",
-        "version": "1.0",
-        "summary": "Organismes et services de l'Estrie, au format Open Referral HSDS 3.0.",
-        "description": PROFILE_PATH.read_text(encoding="utf-8"),
-        "license": hsds.data_licence(),
-    }
-    spec["servers"] = [{"url": request.build_absolute_uri(reverse("hsds:root")).rstrip("/")}]
-    spec["paths"] = {key: value for key, value in spec["paths"].items() if key in IMPLEMENTED_PATHS}
-    return _json(request, spec)
+    @staticmethod
+    def _conditional(request, response):
+        """A strong ETag of the body; ``304`` when the client already has it."""
+        if isinstance(response, Response):
+            response.render()
+        etag = f'"{hashlib.sha256(response.content).hexdigest()[:40]}"'
+        response["ETag"] = etag
+        patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+        return get_conditional_response(request._request, etag=etag, response=response)
 
 
-@hsds_endpoint
-def service_list(request):
-    full = _bool(request, "full")
-    minimal = _bool(request, "minimal")
-    output = _format(request)
-    services = selectors.hsds_services(
-        text=request.GET.get("search", ""),
-        taxonomy_term_id=request.GET.get("taxonomy_term_id", "").strip(),
-        taxonomy_id=request.GET.get("taxonomy_id", "").strip(),
-        organization_id=request.GET.get("organization_id", "").strip(),
-        modified_after=_datetime(request, "modified_after"),
-        full=full and not minimal,
-    )
-    base_url = _base_url(request)
+class HSDSListView(GenericAPIView, HSDSView):
+    """A paginated HSDS list, or with ``format=ndjson`` every item, one JSON line each.
 
-    def build(service) -> dict:
-        if minimal:
-            return {
-                "id": str(service.uuid),
-                "last_modified": hsds.hsds_datetime(service.updated_at),
+    Override points: :meth:`get_queryset` (a queryset or a list, from a selector)
+    and :meth:`get_serializer_context` (the builder's options).
+    """
+
+    parameters_class = params.ListParameters
+    serializer_class = HSDSSerializer
+
+    def get(self, request, *args, **kwargs):
+        parameters = self.parameters()
+        self.paginator.parameters(request)  # page and per_page are checked even for NDJSON
+        items = self.get_queryset()
+        if parameters["format"] == params.FORMAT_NDJSON:
+            return self.ndjson(items)
+        page = self.paginate_queryset(items)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "base_url": self.base_url()}
+
+    def ndjson(self, items) -> StreamingHttpResponse:
+        """Every item, streamed in chunks (the queries do not grow with the rows)."""
+        serializer = self.get_serializer()
+        renderer = self.get_renderers()[0]
+        if hasattr(items, "iterator"):
+            items = items.iterator(chunk_size=200)
+
+        def lines(items: Iterable) -> Iterator[bytes]:
+            for item in items:
+                yield renderer.render(serializer.to_representation(item)) + b"\n"
+
+        response = StreamingHttpResponse(lines(items), content_type="application/x-ndjson")
+        patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+        return response
+
+
+class HSDSDetailView(HSDSView):
+    """One HSDS object. Override points: :meth:`get_object` (a selector, 404 when
+    not visible) and :attr:`serializer_class`."""
+
+    serializer_class = HSDSSerializer
+
+    def get_object(self):
+        raise NotImplementedError
+
+    def get_serializer_context(self) -> dict:
+        return {"request": self.request, "view": self, "base_url": self.base_url()}
+
+    def get(self, request, *args, **kwargs):
+        context = {**self.get_serializer_context(), **self.parameters()}
+        return Response(self.serializer_class(self.get_object(), context=context).data)
+
+
+# --- Root, profile, OpenAPI --------------------------------------------------------------
+
+
+class APIRoot(HSDSView):
+    def get(self, request):
+        return Response(
+            {
+                "version": hsds.HSDS_VERSION,
+                "profile": request.build_absolute_uri(reverse("hsds:profile")),
+                "openapi_url": request.build_absolute_uri(reverse("hsds:openapi")),
             }
-        return hsds.service_to_hsds(service, base_url=base_url, full=full)
-
-    if output == "ndjson":
-        return _ndjson(services.iterator(chunk_size=200), build)
-    return _json(request, page_of(request, services, build))
-
-
-@hsds_endpoint
-def service_detail(request, id):
-    service = selectors.hsds_service_get(id=id)
-    return _json(request, hsds.service_to_hsds(service, base_url=_base_url(request)))
-
-
-@hsds_endpoint
-def organization_list(request):
-    full = _bool(request, "full")
-    full_service = _bool(request, "full_service")
-    output = _format(request)
-    organisations = selectors.hsds_organisations(
-        text=request.GET.get("search", ""),
-        full=full or full_service,
-        services="full" if full_service else None,
-    )
-    base_url = _base_url(request)
-
-    def build(organisation) -> dict:
-        return hsds.organisation_to_hsds(
-            organisation,
-            base_url=base_url,
-            full=full or full_service,
-            services=organisation.hsds_services if full_service else None,
-            full_service=full_service,
         )
 
-    if output == "ndjson":
-        return _ndjson(organisations.iterator(chunk_size=100), build)
-    return _json(request, page_of(request, organisations, build))
+
+class Profile(HSDSView):
+    """Our HSDS profile (``PROFILE.md``), as Markdown."""
+
+    def get(self, request):
+        return HttpResponse(PROFILE_PATH.read_bytes(), content_type="text/markdown; charset=utf-8")
 
 
-@hsds_endpoint
-def organization_detail(request, id):
-    full_service = _bool(request, "full_service")
-    organisation = selectors.hsds_organisation_get(
-        id=id, services="full" if full_service else "basic"
-    )
-    return _json(
-        request,
-        hsds.organisation_to_hsds(
-            organisation,
-            base_url=_base_url(request),
-            services=organisation.hsds_services,
-            full_service=full_service,
-        ),
-    )
+class OpenAPI(HSDSView):
+    """The HSDS OpenAPI description, filled in for this API and trimmed to what it serves."""
+
+    def get(self, request):
+        spec = json.loads((SPEC_DIR / "openapi.json").read_text(encoding="utf-8"))
+        spec["info"] = {
+            "title": "Continuum — répertoire des services aux personnes immigrantes (HSDS 3.0)",
+            "version": "1.0",
+            "summary": "Organismes et services de l'Estrie, au format Open Referral HSDS 3.0.",
+            "description": PROFILE_PATH.read_text(encoding="utf-8"),
+            "license": hsds.data_licence(),
+        }
+        spec["servers"] = [{"url": request.build_absolute_uri(reverse("hsds:root")).rstrip("/")}]
+        spec["paths"] = {
+            key: value for key, value in spec["paths"].items() if key in IMPLEMENTED_PATHS
+        }
+        refused = {f"#/components/parameters/{name}" for name in UNSUPPORTED_PARAMETERS}
+        for item in spec["paths"].values():
+            operation = item["get"]
+            if "parameters" in operation:
+                operation["parameters"] = [
+                    parameter
+                    for parameter in operation["parameters"]
+                    if parameter.get("$ref") not in refused
+                ]
+        # The description promises a fully nested service_at_location but names the
+        # service schema: serve what the description says (PROFILE.md).
+        detail = spec["paths"]["/service_at_locations/{id}"]["get"]["responses"]["200"]
+        detail["content"]["application/json"]["schema"]["$ref"] = detail["content"][
+            "application/json"
+        ]["schema"]["$ref"].replace("compiled/service.json", "compiled/service_at_location.json")
+        return Response(spec)
 
 
-@hsds_endpoint
-def taxonomy_list(request):
-    return _json(request, page_of(request, selectors.hsds_taxonomies(), lambda item: item))
+# --- Services ----------------------------------------------------------------------------
 
 
-@hsds_endpoint
-def taxonomy_detail(request, id):
-    return _json(request, selectors.hsds_taxonomy_get(id=id))
+class ServiceList(HSDSListView):
+    parameters_class = params.ServiceListParameters
+    serializer_class = ServiceSerializer
+
+    def get_queryset(self):
+        p = self.parameters()
+        return selectors.hsds_services(
+            text=p["search"],
+            taxonomy_term_id=p["taxonomy_term_id"],
+            taxonomy_id=p["taxonomy_id"],
+            organization_id=p["organization_id"],
+            modified_after=p["modified_after"],
+            full=p["full"] and not p["minimal"],
+        )
+
+    def get_serializer_context(self) -> dict:
+        p = self.parameters()
+        return {**super().get_serializer_context(), "full": p["full"], "minimal": p["minimal"]}
 
 
-@hsds_endpoint
-def taxonomy_term_list(request):
-    terms = selectors.hsds_taxonomy_terms(
-        text=request.GET.get("search", ""),
-        taxonomy_id=request.GET.get("taxonomy_id", "").strip(),
-        parent_id=request.GET.get("parent_id", "").strip(),
-        top_only=_bool(request, "top_only"),
-    )
-    return _json(request, page_of(request, terms, lambda item: item))
+class ServiceDetail(HSDSDetailView):
+    serializer_class = ServiceSerializer
+
+    def get_object(self):
+        return selectors.hsds_service_get(id=self.kwargs["id"])
 
 
-@hsds_endpoint
-def taxonomy_term_detail(request, id):
-    return _json(request, selectors.hsds_taxonomy_term_get(id=id))
+# --- Organisations -----------------------------------------------------------------------
 
 
-@hsds_endpoint
-def export_zip(request):
-    archive = export.export_archive_cached(base_url=_base_url(request), seconds=CACHE_SECONDS)
-    response = _cacheable(request, archive, "application/zip")
-    if response.status_code == 200:
+class OrganisationList(HSDSListView):
+    parameters_class = params.OrganisationListParameters
+    serializer_class = OrganisationSerializer
+
+    def get_queryset(self):
+        p = self.parameters()
+        return selectors.hsds_organisations(
+            text=p["search"],
+            full=p["full"] or p["full_service"],
+            services="full" if p["full_service"] else None,
+        )
+
+    def get_serializer_context(self) -> dict:
+        p = self.parameters()
+        return {
+            **super().get_serializer_context(),
+            "full": p["full"],
+            "full_service": p["full_service"],
+        }
+
+
+class OrganisationDetail(HSDSDetailView):
+    parameters_class = params.OrganisationParameters
+    serializer_class = OrganisationSerializer
+
+    def get_object(self):
+        full_service = self.parameters()["full_service"]
+        return selectors.hsds_organisation_get(
+            id=self.kwargs["id"], services="full" if full_service else "basic"
+        )
+
+
+# --- Services at a location --------------------------------------------------------------
+
+
+class ServiceAtLocationList(HSDSListView):
+    parameters_class = params.ServiceAtLocationListParameters
+    serializer_class = ServiceAtLocationSerializer
+
+    def get_queryset(self):
+        p = self.parameters()
+        return selectors.hsds_service_at_locations(
+            text=p["search"],
+            taxonomy_term_id=p["taxonomy_term_id"],
+            taxonomy_id=p["taxonomy_id"],
+            organization_id=p["organization_id"],
+            modified_after=p["modified_after"],
+            full=p["full"],
+        )
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "full": self.parameters()["full"]}
+
+
+class ServiceAtLocationDetail(HSDSDetailView):
+    serializer_class = ServiceAtLocationSerializer
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "full": True}
+
+    def get_object(self):
+        return selectors.hsds_service_at_location_get(id=self.kwargs["id"])
+
+
+# --- Taxonomies --------------------------------------------------------------------------
+
+
+class TaxonomyList(HSDSListView):
+    def get_queryset(self):
+        return selectors.hsds_taxonomies(text=self.parameters()["search"])
+
+
+class TaxonomyDetail(HSDSDetailView):
+    def get_object(self):
+        return selectors.hsds_taxonomy_get(id=self.kwargs["id"])
+
+
+class TaxonomyTermList(HSDSListView):
+    parameters_class = params.TaxonomyTermListParameters
+
+    def get_queryset(self):
+        p = self.parameters()
+        return selectors.hsds_taxonomy_terms(
+            text=p["search"],
+            taxonomy_id=p["taxonomy_id"],
+            parent_id=p["parent_id"],
+            top_only=p["top_only"],
+        )
+
+
+class TaxonomyTermDetail(HSDSDetailView):
+    def get_object(self):
+        return selectors.hsds_taxonomy_term_get(id=self.kwargs["id"])
+
+
+# --- The tabular export ------------------------------------------------------------------
+
+
+class ExportArchive(HSDSView):
+    """``export.zip``: the data package, built at most every few minutes (``export.py``)."""
+
+    def get(self, request):
+        archive = export.export_archive_cached(base_url=self.base_url(), seconds=CACHE_SECONDS)
+        response = HttpResponse(archive, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{export.ARCHIVE_NAME}"'
-    return response
+        return response

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -137,6 +138,8 @@ def test_openapi_describes_only_the_paths_we_serve(client):
         "/taxonomies/{id}",
         "/taxonomy_terms",
         "/taxonomy_terms/{id}",
+        "/service_at_locations",
+        "/service_at_locations/{id}",
     }
     assert "REQUIRED" not in spec["info"]["title"]
     assert spec["info"]["license"]["url"].startswith("https://creativecommons.org/")
@@ -350,6 +353,85 @@ def test_taxonomy_filter_returns_only_published_services(client, mixed):
     assert all("Service en attente" not in str(term) for term in terms)
 
 
+@pytest.fixture
+def unpublished(reference_data):
+    """A published service; a draft service of its (published) organisation; a published
+    service of a draft organisation. Each service is given at a location."""
+    shown = rich_service()
+    draft_service = ServiceFactory(
+        organisation=shown.organisation,
+        name="Service en brouillon",
+        state=PublicationState.DRAFT,
+    )
+    draft_organisation = OrganisationFactory(
+        name="Organisme en brouillon", state=PublicationState.DRAFT
+    )
+    of_draft_organisation = ServiceFactory(
+        organisation=draft_organisation, name="Service d'un organisme en brouillon"
+    )
+    links = [
+        ServiceAtLocation.objects.create(
+            service=service,
+            location=LocationFactory(organisation=service.organisation),
+            description="Lien caché",
+        )
+        for service in (draft_service, of_draft_organisation)
+    ]
+    hidden = [draft_service, of_draft_organisation, draft_organisation, *links]
+    return shown, hidden
+
+
+def _body(response) -> str:
+    assert response.status_code == 200
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/api/hsds/services", {"full": "true"}),
+        ("/api/hsds/services", {"format": "ndjson", "full": "true"}),
+        ("/api/hsds/organizations", {"full_service": "true"}),
+        ("/api/hsds/organizations", {"format": "ndjson", "full_service": "true"}),
+        ("/api/hsds/service_at_locations", {"full": "true"}),
+        ("/api/hsds/service_at_locations", {"format": "ndjson", "full": "true"}),
+    ],
+)
+def test_unpublished_records_never_appear_in_a_list(client, unpublished, url, params):
+    shown, hidden = unpublished
+    body = _body(client.get(url, params))
+    assert str(shown.uuid) in body
+    for record in hidden:
+        assert str(record.uuid) not in body
+    assert "brouillon" not in body and "Lien caché" not in body
+
+
+def test_unpublished_records_are_json_404s(client, unpublished):
+    _shown, hidden = unpublished
+    draft_service, of_draft_organisation, draft_organisation, *links = hidden
+    urls = [
+        f"/api/hsds/services/{draft_service.uuid}",
+        f"/api/hsds/services/{of_draft_organisation.uuid}",
+        f"/api/hsds/organizations/{draft_organisation.uuid}",
+        *(f"/api/hsds/service_at_locations/{link.uuid}" for link in links),
+    ]
+    for url in urls:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 404, url
+        assert response.json() == {"detail": "No published record has this identifier."}
+
+
+def test_a_service_at_a_location_of_a_draft_organisation_is_not_shown(client, reference_data):
+    service = ServiceFactory()
+    hidden_place = LocationFactory(organisation=OrganisationFactory(state=PublicationState.DRAFT))
+    link = ServiceAtLocation.objects.create(service=service, location=hidden_place)
+    assert _json(client, "/api/hsds/service_at_locations")["total_items"] == 0
+    assert client.get(f"/api/hsds/service_at_locations/{link.uuid}").status_code == 404
+    assert _json(client, f"/api/hsds/services/{service.uuid}")["service_at_locations"] == []
+
+
 # --- Paging ------------------------------------------------------------------------------------
 
 
@@ -378,20 +460,159 @@ def test_lists_have_the_hsds_page_shape(client, reference_data):
     assert sorted(names) == [f"Service {n}" for n in range(5)]
 
 
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"per_page": "0"},
-        {"per_page": "201"},
-        {"page": "x"},
-        {"full": "peut-être"},
-        {"modified_after": "hier"},
-    ],
-)
-def test_bad_parameters_are_a_json_400_naming_the_parameter(client, params):
-    response = client.get("/api/hsds/services", params, HTTP_ACCEPT_LANGUAGE="en")
+def _links(response) -> dict[str, str]:
+    """rel → URL, from an RFC 8288 Link header."""
+    links = {}
+    for part in response["Link"].split(", "):
+        url, rel = part.split("; ")
+        links[rel.removeprefix('rel="').removesuffix('"')] = url.strip("<>")
+    return links
+
+
+def test_pages_link_to_the_first_previous_next_and_last_pages(client, reference_data):
+    for n in range(5):
+        ServiceFactory(name=f"Service {n}")
+    middle = client.get("/api/hsds/services", {"per_page": 2, "page": 2, "search": "service"})
+    links = _links(middle)
+    assert set(links) == {"first", "prev", "next", "last"}
+    assert links["next"].startswith("http://testserver/api/hsds/services?")
+    assert "per_page=2" in links["next"] and "search=service" in links["next"]
+    assert client.get(links["next"]).json()["page_number"] == 3
+    assert client.get(links["prev"]).json()["first_page"] is True
+    assert client.get(links["last"]).json()["last_page"] is True
+    assert "Link" in middle["Access-Control-Expose-Headers"]
+    first = _links(client.get("/api/hsds/services", {"per_page": 2}))
+    assert set(first) == {"first", "next", "last"}
+    assert "Link" not in client.get("/api/hsds/services", {"search": "aucun"})
+
+
+def test_a_page_far_past_the_last_is_empty_not_an_error(client, reference_data):
+    ServiceFactory()
+    page = _json(client, "/api/hsds/services", page=1_000_000)
+    assert (page["total_items"], page["empty"], page["last_page"]) == (1, True, True)
+    assert set(_links(client.get("/api/hsds/services", {"page": 1_000_000}))) == {"first", "last"}
+
+
+def test_taxonomies_and_terms_are_paged_like_every_list(client, reference_data):
+    page = _json(client, "/api/hsds/taxonomy_terms", per_page=10, page=2)
+    assert (page["size"], page["page_number"], page["first_page"]) == (10, 2, False)
+    assert page["total_items"] > 60
+    found = _json(client, "/api/hsds/taxonomies", search="traduits")["contents"]
+    assert [taxonomy["id"] for taxonomy in found] == [hsds.TRANSLATED_FIELDS.id]
+
+
+BAD_DATES = [
+    "2025-02-30",
+    "2025-13-45",
+    "2025-01-01T25:00:00",
+    "T25:00:00",
+    "2025-01-01T12:00:00+99:00",
+    "2025-01-01T12:00:00 99:00",  # "+" read as a space in a query string
+    "9999-12-31T23:00:00-05:00",  # past year 9999 once in UTC
+    "hier",
+    "２０２５-01-01",
+    "2025-01-01\x00",
+    "\ufdfa" * 50,
+]
+BAD_WHOLE_NUMBERS = ["0", "-1", "x", "1.5", "1e3", "10" + "0" * 29, "9" * 5000, "٣", "１", "1\x00"]
+BAD_FLAGS = ["peut-être", "2", "vrai", "ｔｒｕｅ", "true\x00", "\ufdfa"]
+#: Each list endpoint with its date, whole number and true/false parameters.
+LIST_PARAMETERS = {
+    "/api/hsds/services": {
+        "dates": ["modified_after"],
+        "flags": ["full", "minimal"],
+    },
+    "/api/hsds/service_at_locations": {"dates": ["modified_after"], "flags": ["full"]},
+    "/api/hsds/organizations": {"dates": [], "flags": ["full", "full_service"]},
+    "/api/hsds/taxonomies": {"dates": [], "flags": []},
+    "/api/hsds/taxonomy_terms": {"dates": [], "flags": ["top_only"]},
+}
+
+
+def _bad_requests():
+    for url, kinds in LIST_PARAMETERS.items():
+        for name in ("page", "per_page"):
+            for value in BAD_WHOLE_NUMBERS:
+                yield url, name, value
+        yield url, "per_page", "201"
+        yield url, "page", "1000001"
+        yield url, "format", "xml"
+        yield url, "search", "accueil\x00"
+        for name in kinds["dates"]:
+            for value in BAD_DATES:
+                yield url, name, value
+        for name in kinds["flags"]:
+            for value in BAD_FLAGS:
+                yield url, name, value
+    for value in BAD_FLAGS:
+        yield "/api/hsds/organizations/1f0a8c2e-4b7d-4e51-9a3c-6d2b8e9f0a17", "full_service", value
+
+
+@pytest.mark.parametrize(("url", "name", "value"), list(_bad_requests()))
+def test_every_bad_parameter_is_a_json_400_naming_it(client, url, name, value):
+    response = client.get(url, {name: value}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
-    assert response.json()["parameter"] == next(iter(params))
+    assert response["Content-Type"] == "application/json"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Cache-Control"] == "no-store"
+    error = response.json()
+    assert error["parameter"] == name
+    assert error["detail"].startswith(f"{name} ")
+    assert error["errors"] == {name: [error["detail"]]}
+
+
+def test_a_parameter_error_speaks_the_requests_language(client):
+    french = client.get("/api/hsds/services", {"modified_after": "2025-02-30"}).json()
+    assert french["detail"].startswith("modified_after doit être une date")
+    english = client.get(
+        "/api/hsds/services", {"per_page": "10" + "0" * 29}, HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
+    assert english["detail"] == "per_page must be a whole number between 1 and 200."
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2025-01-31", "2025-01-31T12:00:00Z", "2025-01-31T12:00:00+05:00", "2025-01-31T07:00:00"],
+)
+def test_dates_and_date_times_in_iso_8601_are_accepted(client, reference_data, value):
+    assert _json(client, "/api/hsds/services", modified_after=value)["total_items"] == 0
+
+
+def test_a_plus_read_as_a_space_still_gives_the_offset(client, reference_data):
+    service = ServiceFactory()
+    Service.objects.filter(pk=service.pk).update(updated_at="2025-01-31T12:00:00Z")
+    # 12:00Z is 17:00+05:00: found "after 16:59+05:00", not "after 17:01+05:00".
+    found = client.get("/api/hsds/services?modified_after=2025-01-31T16:59:00+05:00").json()
+    assert found["total_items"] == 1
+    found = client.get("/api/hsds/services?modified_after=2025-01-31T17:01:00+05:00").json()
+    assert found["total_items"] == 0
+
+
+def test_blank_parameters_are_ignored(client, reference_data):
+    ServiceFactory()
+    data = _json(client, "/api/hsds/services", page="", per_page=" ", full="", modified_after="")
+    assert (data["total_items"], data["page_number"]) == (1, 1)
+
+
+def test_an_odd_identifier_in_the_path_is_a_json_404(client, reference_data):
+    for url in (
+        "/api/hsds/services/%00",
+        "/api/hsds/organizations/%EF%B7%BA",
+        "/api/hsds/service_at_locations/%F0%9F%98%80",
+        "/api/hsds/taxonomies/x",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+
+
+def test_only_get_and_head_are_served(client, reference_data):
+    assert client.head("/api/hsds/services").status_code == 200
+    for method in (client.post, client.put, client.delete, client.options):
+        response = method("/api/hsds/services")
+        assert response.status_code == 405
+        assert response["Allow"] == "GET, HEAD"
+        assert "detail" in response.json()
 
 
 def test_services_filtered_by_organisation_and_modification_date(client, reference_data):
@@ -429,6 +650,8 @@ def test_responses_carry_an_etag_and_answer_304_when_nothing_changed(client, ref
     assert "max-age" in first["Cache-Control"] and first["Access-Control-Allow-Origin"] == "*"
     again = client.get("/api/hsds/services", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
+    assert again["ETag"] == first["ETag"] and again["Access-Control-Allow-Origin"] == "*"
+    assert again.content == b""
     ServiceFactory()
     changed = client.get("/api/hsds/services", HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200
@@ -464,3 +687,165 @@ def test_organisation_list_costs_the_same_queries_for_3_or_30_organisations(
     with django_assert_num_queries(few):
         data = client.get("/api/hsds/organizations", {"full_service": "true"}).json()
     assert data["size"] == 30
+
+
+def test_service_at_location_list_costs_the_same_queries_for_3_or_30_links(
+    client, reference_data, django_assert_num_queries
+):
+    for _n in range(3):
+        rich_service(organisation=OrganisationFactory())
+    few = _queries(client, "/api/hsds/service_at_locations", full="true")
+    for _n in range(27):
+        rich_service(organisation=OrganisationFactory())
+    with django_assert_num_queries(few):
+        data = client.get("/api/hsds/service_at_locations", {"full": "true"}).json()
+    assert data["size"] == 30
+
+
+# --- Services at a location ---------------------------------------------------------------------
+
+
+def test_services_at_a_location_are_listed_one_to_one_and_validate(client, reference_data):
+    service = rich_service()
+    page = _json(client, "/api/hsds/service_at_locations")
+    assert page["total_items"] == 1
+    link = page["contents"][0]
+    assert_valid("service_at_location", link)
+    assert (link["service_id"], link["service"]["id"]) == (str(service.uuid),) * 2
+    assert link["description"] == "Au 2e étage"
+    assert link["location"]["name"] == "Bureau principal"
+    assert "addresses" not in link["location"] and "phones" not in link["service"]
+    assert link["service"]["organization"]["id"] == str(service.organisation.uuid)
+
+
+def test_a_service_at_a_location_in_full_validates_and_nests_location_and_service(
+    client, reference_data
+):
+    service = rich_service()
+    link_id = _json(client, "/api/hsds/service_at_locations")["contents"][0]["id"]
+    detail = _json(client, f"/api/hsds/service_at_locations/{link_id}")
+    assert_valid("service_at_location", detail)
+    assert detail["location"]["addresses"][0]["city"] == "Sherbrooke"
+    assert detail["location"]["phones"][0]["extension"] == 12
+    assert _translation(detail["service"], "name") == "Arrival reception"
+    assert {a["name"] for a in detail["service"]["service_areas"]} == {
+        "Sherbrooke",
+        "MRC de Coaticook",
+    }
+    assert "service_at_locations" not in detail["service"]
+    assert detail["service"]["organization"]["id"] == str(service.organisation.uuid)
+    listed = _json(client, "/api/hsds/service_at_locations", full="true")["contents"]
+    assert listed == [detail]
+
+
+def test_every_demo_service_at_a_location_validates_in_both_shapes(client, demo):
+    short = _all_pages(client, "/api/hsds/service_at_locations")
+    full = _all_pages(client, "/api/hsds/service_at_locations", full="true")
+    assert (
+        len(short)
+        == len(full)
+        == (ServiceAtLocation.objects.filter(service__in=Service.objects.published()).count())
+    )
+    for link in short + full:
+        assert_valid("service_at_location", link)
+
+
+def test_services_at_a_location_follow_the_service_filters(client, reference_data):
+    wanted = rich_service()
+    other = rich_service(organisation=OrganisationFactory())
+    other.name = "Francisation à temps partiel"
+    other.save()
+    other.categories.set(ServiceCategory.objects.filter(code="FRA"))
+    Service.objects.filter(pk=other.pk).update(updated_at="2020-01-01T00:00:00Z")
+
+    def ids(**params):
+        found = _json(client, "/api/hsds/service_at_locations", **params)["contents"]
+        return [link["service_id"] for link in found]
+
+    assert ids(organization_id=str(wanted.organisation.uuid)) == [str(wanted.uuid)]
+    assert ids(taxonomy_term_id=hsds.SERVICE_CATEGORIES.term_id("ACC")) == [str(wanted.uuid)]
+    assert ids(modified_after="2024-01-01") == [str(wanted.uuid)]
+    assert ids(search="francisation") == [str(other.uuid)]
+    assert len(ids()) == 2
+
+
+def test_services_at_a_location_stream_as_ndjson(client, reference_data):
+    rich_service()
+    response = client.get("/api/hsds/service_at_locations", {"format": "ndjson"})
+    assert response["Content-Type"] == "application/x-ndjson"
+    import json
+
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert [json.loads(line)["description"] for line in lines] == ["Au 2e étage"]
+
+
+def test_postcode_and_proximity_are_refused_rather_than_ignored(client, reference_data):
+    for name in ("postcode", "proximity"):
+        response = client.get("/api/hsds/service_at_locations", {name: "J1H 1P1"})
+        assert response.status_code == 400
+        assert response.json()["parameter"] == name
+    spec = _json(client, "/api/hsds/openapi.json")
+    parameters = str(spec["paths"]["/service_at_locations"]["get"]["parameters"])
+    assert "postcode" not in parameters and "proximity" not in parameters
+
+
+# --- Throttling ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def three_per_minute(settings):
+    """The public API's rate lowered to 3 a minute, for one client address of its own."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
+    }
+    address = "203.0.113.7"
+    cache.delete(f"throttle_anon_{address}")
+    yield address
+    cache.delete(f"throttle_anon_{address}")
+
+
+def test_a_client_over_the_rate_gets_a_json_429(client, reference_data, three_per_minute):
+    for url in ("/api/hsds/", "/api/hsds/services", "/api/hsds/taxonomies"):
+        assert client.get(url, REMOTE_ADDR=three_per_minute).status_code == 200
+    refused = client.get("/api/hsds/services", REMOTE_ADDR=three_per_minute)
+    assert refused.status_code == 429
+    assert refused["Content-Type"] == "application/json"
+    assert refused["Access-Control-Allow-Origin"] == "*"
+    assert refused["Cache-Control"] == "no-store"
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert refused.json()["detail"] == (
+        f"Trop de requêtes : réessayez dans {refused['Retry-After']} secondes."
+    )
+    assert client.get("/api/hsds/services", REMOTE_ADDR="203.0.113.8").status_code == 200
+
+
+def test_signing_in_does_not_escape_the_rate(client, member, reference_data, three_per_minute):
+    client.force_login(member)
+    statuses = [
+        client.get("/api/hsds/services", REMOTE_ADDR=three_per_minute).status_code
+        for _n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_rate(
+    client, reference_data, three_per_minute
+):
+    statuses = [
+        client.get(
+            "/api/hsds/services",
+            REMOTE_ADDR=three_per_minute,
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        ).status_code
+        for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_the_export_is_throttled_too(client, reference_data, three_per_minute):
+    statuses = [
+        client.get("/api/hsds/export.zip", REMOTE_ADDR=three_per_minute).status_code
+        for _n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]

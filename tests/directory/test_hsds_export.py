@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from directory.models import PublicationState, Service
-from tests.factories import OrganisationFactory, ServiceFactory
+from directory.models import PublicationState, Service, ServiceAtLocation
+from tests.factories import LocationFactory, OrganisationFactory, ServiceFactory
 
 from .hsds_schemas import assert_valid, datapackage
 from .test_hsds_api import TRICKY_FRENCH, rich_service
@@ -189,3 +189,38 @@ def test_the_demo_export_validates_row_by_row(client, reference_data):
     for name, resource in package.resources.items():
         for row in package.rows(name):
             assert_valid(name, _typed(row, resource))
+
+
+FORMULA = '=HYPERLINK("https://example.org/piege","Cliquez ici")'
+
+
+def test_a_formula_is_a_text_cell_in_the_csv_and_unchanged_in_the_json(client, reference_data):
+    service = rich_service()
+    Service.objects.filter(pk=service.pk).update(
+        name=FORMULA, description="@SUM(1+1)*cmd|' /C calc'!A0", fees="\t=1+1"
+    )
+    package = Package(_download(client).content)
+    row = next(row for row in package.rows("service") if row["id"] == str(service.uuid))
+    assert row["name"] == f"'{FORMULA}"
+    assert row["description"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert row["fees_description"] == "'\t=1+1"
+    phones = {row["number"] for row in package.rows("phone")}
+    assert "'+1 819 555-0199" in phones and "819 555-0100" in phones
+    location = package.rows("location")[0]
+    assert location["longitude"] == "-71.8929"  # a number stays a number
+    data = client.get(f"/api/hsds/services/{service.uuid}").json()
+    assert data["name"] == FORMULA
+    assert data["description"] == "@SUM(1+1)*cmd|' /C calc'!A0"
+    assert data["fees_description"] == "\t=1+1"
+    assert {phone["number"] for phone in data["phones"]} == {"+1 819 555-0199"}
+
+
+def test_services_at_a_location_of_unpublished_records_are_not_exported(client, reference_data):
+    rich_service()
+    hidden = ServiceFactory(state=PublicationState.DRAFT)
+    link = ServiceAtLocation.objects.create(
+        service=hidden, location=LocationFactory(organisation=hidden.organisation)
+    )
+    package = Package(_download(client).content)
+    assert str(link.uuid) not in {row["id"] for row in package.rows("service_at_location")}
+    assert len(package.rows("service_at_location")) == 1
