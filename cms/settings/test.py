@@ -25,3 +25,8 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / ".run" / "test-media"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tasks run at once, in the process that enqueues them: the bulk of the suite
+# stays fast and sees their effects (e-mails in mailoutbox). The tests of the
+# queue itself (tests/background/) switch to the database backend and start
+# real workers (`manage.py run_worker`) against the test database.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
