@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 
+from django_tasks.exceptions import InvalidTaskError
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -39,6 +41,9 @@ def periodic_tick(*, now=None) -> list[str]:
                 run.save(update_fields=["task_result_id"])
         except IntegrityError:
             continue  # another worker enqueued it for this period
+        except (ImportError, InvalidTaskError):
+            logger.exception("Periodic job %s cannot be enqueued", job.name)
+            continue
         logger.debug("Periodic job %s enqueued for the period of %s", job.name, period_start)
         enqueued.append(job.name)
     return enqueued

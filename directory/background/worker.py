@@ -154,9 +154,13 @@ class Heartbeat(threading.Thread):
         try:
             close_old_connections()
             TaskWorker.objects.filter(worker_id=self.worker_id).update(last_seen_at=timezone.now())
-            periodic_tick()
         except DatabaseError as error:
             logger.warning("Heartbeat of worker %s missed: %s", self.worker_id, error)
+        try:
+            periodic_tick()
+        except Exception:
+            # Never let the scheduler stop the heartbeat: a silent worker is reaped.
+            logger.exception("Periodic scheduler of worker %s failed", self.worker_id)
 
     def stop(self) -> None:
         self.stopping.set()
