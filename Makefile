@@ -22,15 +22,19 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-## make run: the site with demo data on the embedded default (SQLite, in-memory layers).
+## make run: the site with demo data on the embedded default (SQLite, in-memory layers):
+## daphne and one task worker (e-mails, imports, periodic jobs); Ctrl-C stops both.
 # Links in e-mails point at the port served, unless SITE_URL is given.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	DJANGO_SETTINGS_MODULE=cms.settings.dev $(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) cms.asgi:application
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with one task worker (Ctrl-C stops both)"
+	@export DJANGO_SETTINGS_MODULE=cms.settings.dev; \
+	$(PY) manage.py run_worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) cms.asgi:application
 
 ## make test: throwaway PostgreSQL + Redis, ruff, checks, migrations, pytest (with Chromium).
 test: install-test
@@ -52,4 +56,4 @@ messages: install-test
 	$(PY) -m cms.catalogues compile
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media static_collected .run
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media static_collected .run

@@ -55,6 +55,8 @@ VALIDATE_CHANGES = "directory.validate_changes"
 IMPORT_DIRECTORY = "directory.import_directory"
 #: Answer the join requests of every organisation, and manage any organisation's members.
 MANAGE_ANY_MEMBERSHIP = "directory.manage_any_membership"
+#: See the background tasks (queued, running, failed, with their errors) in the admin.
+VIEW_BACKGROUND_TASKS = "directory.view_background_tasks"
 #: Open the Wagtail admin: granted by ``is_staff`` (rule below) or by a role.
 ACCESS_ADMIN = "wagtailadmin.access_admin"
 
@@ -282,6 +284,13 @@ ANIMATION = Role(
 )
 ROLES = (DIRECTORY_TEAM, EDITORS, MODERATORS, ANIMATION)
 
+#: Permissions granted to roles by migrations after 0009_roles (which grants
+#: ``Role.permissions``), each with its migration, so that :func:`roles_ensure`
+#: gives a flushed database what ``migrate`` gives.
+LATER_GRANTS: tuple[tuple[Role, tuple[str, ...]], ...] = (
+    (DIRECTORY_TEAM, (VIEW_BACKGROUND_TASKS,)),  # 0010_background_tasks
+)
+
 
 def _permission(apps, perm: str):
     Permission = apps.get_model("auth", "Permission")
@@ -320,3 +329,5 @@ def roles_ensure() -> None:
 
     for role in ROLES:
         role_grant(django_apps, role, role.permissions)
+    for role, permissions in LATER_GRANTS:
+        role_grant(django_apps, role, permissions)

@@ -65,6 +65,43 @@ def register_directory_import_menu_item():
 
 
 # =============================================================================
+# Background tasks: the "Background tasks" item of the Directory menu and its
+# pages under /admin/directory/tasks/ (failed, running and waiting tasks, and
+# the workers), for VIEW_BACKGROUND_TASKS. Code in directory/background/.
+# =============================================================================
+
+
+@hooks.register("register_admin_urls")
+def register_background_task_urls():
+    from django.urls import include, path
+
+    from directory.background import admin as admin_tasks
+
+    return [path("directory/tasks/", include((admin_tasks.urlpatterns, "directory_tasks")))]
+
+
+@hooks.register("register_directory_menu_item")
+def register_background_tasks_menu_item():
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from directory import access
+    from directory.admin_access import PermissionMenuItem
+
+    return PermissionMenuItem(
+        _("Background tasks"),
+        reverse("directory_tasks:index"),
+        permission=access.VIEW_BACKGROUND_TASKS,
+        name="directory-tasks",
+        icon_name="cogs",
+        order=1000,
+    )
+
+
+# === End of background tasks ==================================================
+
+
+# =============================================================================
 # The access policy (directory/access.py): the named permissions that no
 # model viewset registers are listed on the groups' edit page, so that staff
 # grant them to roles in the admin (Paramètres → Groupes).
@@ -78,7 +115,12 @@ def register_access_permissions():
     from directory import access
 
     codenames = [
-        perm.split(".", 1)[1] for perm in (access.VALIDATE_CHANGES, access.IMPORT_DIRECTORY)
+        perm.split(".", 1)[1]
+        for perm in (
+            access.VALIDATE_CHANGES,
+            access.IMPORT_DIRECTORY,
+            access.VIEW_BACKGROUND_TASKS,
+        )
     ]
     return Permission.objects.filter(content_type__app_label="directory", codename__in=codenames)
 

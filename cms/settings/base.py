@@ -2,7 +2,7 @@
 
 The database, cache and channel layer are chosen by environment: with
 ``DATABASE_URL`` and ``REDIS_URL`` set they are PostgreSQL and Redis (tests,
-production); unset, the embedded defaults are SQLite, local memory and the
+production); unset, the embedded defaults are SQLite, a file cache and the
 in-memory channel layer (``make run``). ``dev``, ``test`` and ``production``
 change little on top of this file.
 """
@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "leaflet",
     "rest_framework",
     "rules",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -125,6 +127,19 @@ DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
     if DATABASES["default"]["ENGINE"].endswith("postgresql")
     else str(BASE_DIR / ".run" / "test.sqlite3"),
 )
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # ``make run`` has two processes writing (daphne and the task worker) and
+    # concurrent requests in daphne: transactions take the write lock when they
+    # begin (IMMEDIATE) and wait up to ``timeout`` seconds for it, instead of
+    # failing with "database is locked" halfway through. WAL lets readers go on
+    # while a writer works (an import holds the lock for its whole transaction).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -151,8 +166,34 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files, not local memory: daphne and the task worker are two processes
+    # that share the cache (an import's progress, rate limits).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": BASE_DIR / ".run" / "cache",
+        }
+    }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# --- Background tasks ----------------------------------------------------------
+# Django's Tasks interface (the django-tasks backport) on the database: the
+# worker is `manage.py run_worker` (several in production, one in `make run`).
+# directory/background/ adds what the backend lacks: worker heartbeats, the
+# reaper of dead workers' tasks, retries with backoff, periodic jobs.
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker writes its heartbeat (and runs the periodic scheduler) this often;
+# one silent for BACKGROUND_WORKER_DEAD_AFTER is dead and its tasks are reaped.
+BACKGROUND_HEARTBEAT_SECONDS = float(os.environ.get("BACKGROUND_HEARTBEAT_SECONDS", "10"))
+BACKGROUND_WORKER_DEAD_AFTER_SECONDS = float(
+    os.environ.get("BACKGROUND_WORKER_DEAD_AFTER_SECONDS", "120")
+)
+# Finished task results are kept this many days, then pruned.
+BACKGROUND_KEEP_SUCCESSFUL_DAYS = 7
+BACKGROUND_KEEP_FAILED_DAYS = 30
+# Periodic jobs declared here rather than with @periodic: {"module.task": seconds}.
+BACKGROUND_PERIODIC_TASKS: dict[str, float] = {}
 
 # --- Accounts ----------------------------------------------------------------
 
@@ -308,6 +349,10 @@ LOGGING = {
     "loggers": {
         "django.channels.server": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
+        # One line per task started and finished (hundreds while the demo loads):
+        # failures are still logged, at ERROR, with their traceback.
+        "django_tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
     },
 }
 

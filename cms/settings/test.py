@@ -31,3 +31,8 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute"},
 }
+# Tasks run at once, in the process that enqueues them: the bulk of the suite
+# stays fast and sees their effects (e-mails in mailoutbox). The tests of the
+# queue itself (tests/background/) switch to the database backend and start
+# real workers (`manage.py run_worker`) against the test database.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

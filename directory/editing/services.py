@@ -36,26 +36,25 @@ The rules, and why:
   withdrawing a ``create`` request returns the record to draft; the admin
   can then edit it and submit it again for verification.
 
-E-mails go after commit: the validators are told of each new request (every
-active member holding ``validate_changes``, in their preferred language); the
-submitter is told of the decision and the reviewer's comment, in theirs.
+E-mails are tasks enqueued after commit (``directory/editing/tasks.py``): the
+validators are told of each new request (every active member holding
+``validate_changes``, in their preferred language); the submitter is told of
+the decision and the reviewer's comment, in theirs.
 """
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from directory import access
+from directory.editing import tasks
 from directory.editing.fields import (
     ChangeDescriber,
     apply_values,
@@ -65,7 +64,6 @@ from directory.editing.fields import (
     values_from_form,
 )
 from directory.editing.forms import form_class_for
-from directory.members import notices
 from directory.models import (
     ChangeRequest,
     Location,
@@ -75,6 +73,8 @@ from directory.models import (
     RecordKind,
     Service,
 )
+
+logger = logging.getLogger(__name__)
 
 #: URL namespace of the staff validation views in the Wagtail admin (editing/admin.py).
 VALIDATION_URL_NAMESPACE = "directory_validation"
@@ -619,80 +619,20 @@ def record_history_log_admin_edit(*, record, before: dict[str, Any] | None, acto
     )
 
 
-# --- E-mails (after commit) ------------------------------------------------------------------
-
-
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
-def _subject(text: str) -> str:
-    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
-    return f"{prefix}{' '.join(text.split())}"
+# --- E-mails (tasks, enqueued after commit: directory/editing/tasks.py) ----------------------
 
 
 def _notify_staff_of_request(change_request_id: int) -> None:
-    change_request = (
-        ChangeRequest.objects.select_related("organisation", "service", "location", "submitted_by")
-        .filter(pk=change_request_id, status=ChangeRequest.Status.PENDING)
-        .first()
-    )
-    if change_request is None:
-        return
-    review_url = _absolute(reverse(f"{VALIDATION_URL_NAMESPACE}:review", args=[change_request.pk]))
-    recipients = access.users_with_perm(access.VALIDATE_CHANGES).exclude(email="")
-    messages = []
-    for member in recipients:
-        if not notices.member_wants(member, notices.CHANGES_TO_VALIDATE.key):
-            continue
-        with translation.override(member.preferred_language or settings.LANGUAGE_CODE):
-            context = {
-                "change_request": change_request,
-                "changes": _describe(change_request),
-                "review_url": review_url,
-                "recipient": member,
-            }
-            subject = render_to_string(
-                "directory/manage/emails/change_request_submitted_subject.txt", context
-            )
-            body = render_to_string("directory/manage/emails/change_request_submitted.txt", context)
-        messages.append(EmailMessage(_subject(subject), body, to=[member.email]))
-    if messages:
-        get_connection().send_messages(messages)
+    _enqueue_logged(tasks.change_request_submitted_notify, change_request_id=change_request_id)
 
 
 def _notify_submitter(change_request_id: int) -> None:
-    change_request = (
-        ChangeRequest.objects.select_related("organisation", "service", "location", "submitted_by")
-        .filter(pk=change_request_id)
-        .first()
-    )
-    if change_request is None or change_request.submitted_by is None:
-        return
-    member = change_request.submitted_by
-    if not member.email or not notices.member_wants(member, notices.CHANGE_DECISIONS.key):
-        return
-    with translation.override(member.preferred_language or settings.LANGUAGE_CODE):
-        context = {
-            "change_request": change_request,
-            "changes": _describe(change_request),
-            "request_url": _absolute(change_request.get_manage_url()),
-            "recipient": member,
-        }
-        subject = render_to_string(
-            "directory/manage/emails/change_request_decided_subject.txt", context
-        )
-        body = render_to_string("directory/manage/emails/change_request_decided.txt", context)
-    EmailMessage(_subject(subject), body, to=[member.email]).send()
+    _enqueue_logged(tasks.change_request_decided_notify, change_request_id=change_request_id)
 
 
-def _describe(change_request: ChangeRequest):
-    model = {
-        RecordKind.ORGANISATION: Organisation,
-        RecordKind.SERVICE: Service,
-        RecordKind.LOCATION: Location,
-    }[change_request.target_kind]
-    changes = diff(change_request.previous, change_request.proposed)
-    if change_request.kind == ChangeRequest.Kind.CREATE:
-        changes = _without_empty(changes)
-    return ChangeDescriber().describe(model, changes)
+def _enqueue_logged(notify_task, **kwargs) -> None:
+    """Called after commit: a failure to enqueue is logged, never turned into an error page."""
+    try:
+        notify_task.enqueue(**kwargs)
+    except Exception:
+        logger.exception("Could not enqueue %s(%s)", notify_task.name, kwargs)

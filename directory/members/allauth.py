@@ -1,13 +1,18 @@
 """allauth wiring: e-mails in the member's language, and sign-up profile fields."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 
+from django.contrib.sites.shortcuts import get_current_site
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from directory import mail
+
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Sends account e-mails in the recipient's preferred language when it is known."""
+    """Sends account e-mails in the recipient's preferred language when it is known,
+    through the platform's mail queue (``directory/mail.py``)."""
 
     error_messages = {
         **DefaultAccountAdapter.error_messages,
@@ -23,10 +28,17 @@ class AccountAdapter(DefaultAccountAdapter):
     }
 
     def send_mail(self, template_prefix, email, context):
+        """Render as allauth does (its links carry keys, so in the request), then hand the
+        message to a retrying task after commit: a mail server that fails delays the
+        e-mail, it does not fail the sign-up or the password reset."""
         user = context.get("user")
         language = getattr(user, "preferred_language", None) or translation.get_language()
+        request = allauth_context.request
+        values = {"request": request, "email": email, "current_site": get_current_site(request)}
+        values.update(context)
         with translation.override(language):
-            return super().send_mail(template_prefix, email, context)
+            message = self.render_mail(template_prefix, email, values)
+        mail.messages_send([message])
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

@@ -11,7 +11,6 @@ that has not been answered.
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 
 from allauth.account.models import EmailAddress
 
@@ -25,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from directory import access
+from directory import access, mail
 from directory.members.admins import organisation_lock_admins
 from directory.models import Invitation, Membership, Organisation
 from directory.models.invitations import token_digest
@@ -93,9 +92,9 @@ def invitation_create(
         token = invitation.new_token()
         invitation.full_clean(exclude=["token_hash"], validate_constraints=False)
         invitation.save()
-        transaction.on_commit(
-            partial(_mail_invitation, invitation_id=invitation.pk, token=token), robust=True
-        )
+        # Sent by a retrying task once committed (directory/mail.py). Only the
+        # e-mail knows the link: the database keeps a digest of its token.
+        mail.messages_send([_invitation_message(invitation, token=token)])
     return invitation
 
 
@@ -185,27 +184,18 @@ def invitation_accept(*, token: str, user) -> Membership:
     return membership
 
 
-def _mail_invitation(*, invitation_id: int, token: str) -> None:
+def _invitation_message(invitation: Invitation, *, token: str) -> EmailMessage:
     """The invitation e-mail, in the language the admin chose (the address may have no account)."""
-    invitation = (
-        Invitation.objects.select_related("organisation", "invited_by")
-        .filter(pk=invitation_id)
-        .first()
-    )
-    if invitation is None or not invitation.is_open:
-        return
-    if invitation.token_hash != token_digest(token):
-        return  # renewed since: the newer e-mail carries the valid link
     with translation.override(invitation.language):
         context = {
             "invitation": invitation,
             "organisation": invitation.organisation,
             "inviter": invitation.invited_by.public_name if invitation.invited_by else "",
             "site_name": settings.WAGTAIL_SITE_NAME,
-            "accept_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-            + reverse("directory:invitation_accept", kwargs={"token": token}),
+            "accept_url": mail.absolute_url(
+                reverse("directory:invitation_accept", kwargs={"token": token})
+            ),
         }
         subject = render_to_string("directory/account/email/invitation_subject.txt", context)
         body = render_to_string("directory/account/email/invitation_message.txt", context)
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    EmailMessage(subject=subject, body=body, to=[invitation.email]).send()
+    return EmailMessage(subject=mail.subject_line(subject), body=body, to=[invitation.email])

@@ -63,15 +63,19 @@ def member_wants(user, key: str) -> bool:
     return user.is_active and key not in (user.notices_off or [])
 
 
+def _administers(user) -> bool:
+    """Whether the member administers an organisation; asked once per member object."""
+    if not hasattr(user, "_notices_administers"):
+        user._notices_administers = access.administered_organisation_ids(user).exists()
+    return user._notices_administers
+
+
 MEMBERSHIP_REQUESTS = register(
     NoticeKind(
         key="directory.membership_requested",
         label=_("Requests to join an organisation I administer"),
         help_text=_("When someone asks to join, so that you accept or refuse."),
-        applies_to=lambda user: (
-            access.administered_organisation_ids(user).exists()
-            or user.has_perm(access.MANAGE_ANY_MEMBERSHIP)
-        ),
+        applies_to=lambda user: _administers(user) or user.has_perm(access.MANAGE_ANY_MEMBERSHIP),
     )
 )
 MEMBERSHIP_DECISIONS = register(
@@ -92,9 +96,6 @@ CHANGE_DECISIONS = register(
     NoticeKind(
         key="directory.change_decided",
         label=_("Decisions on the changes I submitted"),
-        applies_to=lambda user: (
-            access.administered_organisation_ids(user).exists()
-            or user.has_perm(access.EDIT_ANY_ORGANISATION)
-        ),
+        applies_to=lambda user: _administers(user) or user.has_perm(access.EDIT_ANY_ORGANISATION),
     )
 )

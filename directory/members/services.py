@@ -1,9 +1,10 @@
 """Writes of the directory's accounts and memberships.
 
 Each service is a keyword-only function that checks who may act, validates,
-saves inside a transaction and schedules its e-mails with
-``transaction.on_commit`` (robust: a mail server that fails is logged, it
-does not undo a decision already saved). Views call exactly one of these.
+saves inside a transaction and enqueues its e-mails' task after commit
+(``directory/members/tasks.py``: a mail server that fails delays the e-mail,
+it never fails or undoes a decision already saved). Views call exactly one
+of these.
 
 Membership life cycle::
 
@@ -16,22 +17,16 @@ Membership life cycle::
 import logging
 from functools import partial
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from directory import access
-from directory.members import notices
+from directory.members import notices, tasks
 from directory.models import Membership, Organisation
 
 logger = logging.getLogger(__name__)
-User = get_user_model()
 
 
 # --- Members -------------------------------------------------------------------
@@ -123,7 +118,8 @@ def membership_request(*, user, organisation: Organisation, message: str = "") -
         except IntegrityError as error:
             raise ValidationError(_already_requested_message(name)) from error
         transaction.on_commit(
-            partial(_mail_admins_about_request, membership_id=membership.pk), robust=True
+            partial(tasks.membership_request_notify.enqueue, membership_id=membership.pk),
+            robust=True,
         )
     return membership
 
@@ -211,91 +207,9 @@ def _membership_decide(*, membership: Membership, decided_by, note: str, state: 
         current.full_clean(validate_constraints=False)
         current.save(update_fields=["state", "decision_note", "decided_by", "decided_at"])
         transaction.on_commit(
-            partial(_mail_member_about_decision, membership_id=current.pk), robust=True
+            partial(tasks.membership_decision_notify.enqueue, membership_id=current.pk),
+            robust=True,
         )
     for field in ("state", "decision_note", "decided_by", "decided_at"):
         setattr(membership, field, getattr(current, field))
     return membership
-
-
-# --- E-mails (sent after commit, each in its recipient's language) ----------------------
-
-
-def _absolute_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
-def _send_each(messages: list[EmailMessage]) -> None:
-    if messages:
-        with get_connection() as connection:
-            connection.send_messages(messages)
-
-
-def _render_mail(template: str, *, recipient, context: dict) -> EmailMessage:
-    """One e-mail to one member, rendered in their preferred language.
-
-    One message per recipient, so that nobody sees another member's address.
-    """
-    with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
-        context = {
-            **context,
-            "recipient": recipient,
-            "site_name": settings.WAGTAIL_SITE_NAME,
-            "my_account_url": _absolute_url(reverse("directory:my_account")),
-        }
-        subject = render_to_string(f"directory/account/email/{template}_subject.txt", context)
-        body = render_to_string(f"directory/account/email/{template}_message.txt", context)
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    return EmailMessage(subject=subject, body=body, to=[recipient.email])
-
-
-def _request_recipients(membership: Membership):
-    """The organisation's active admins; when it has none, those who may manage any membership,
-    so that no request waits unseen."""
-    admins = User.objects.filter(
-        is_active=True,
-        memberships__organisation_id=membership.organisation_id,
-        memberships__role=Membership.Role.ADMIN,
-        memberships__state=Membership.State.ACTIVE,
-    ).exclude(pk=membership.user_id)
-    if admins.exists():
-        return admins
-    return access.users_with_perm(access.MANAGE_ANY_MEMBERSHIP).exclude(pk=membership.user_id)
-
-
-def _mail_admins_about_request(*, membership_id: int) -> None:
-    membership = Membership.objects.select_related("user", "organisation").get(pk=membership_id)
-    if membership.state != Membership.State.REQUESTED:
-        return
-    _send_each(
-        [
-            _render_mail(
-                "membership_requested",
-                recipient=admin,
-                context={"membership": membership, "organisation": membership.organisation},
-            )
-            for admin in _request_recipients(membership)
-            if notices.member_wants(admin, notices.MEMBERSHIP_REQUESTS.key)
-        ]
-    )
-
-
-def _mail_member_about_decision(*, membership_id: int) -> None:
-    membership = Membership.objects.select_related("user", "organisation").get(pk=membership_id)
-    template = {
-        Membership.State.ACTIVE: "membership_accepted",
-        Membership.State.REFUSED: "membership_refused",
-    }.get(membership.state)
-    if template is None or not notices.member_wants(
-        membership.user, notices.MEMBERSHIP_DECISIONS.key
-    ):
-        return
-    _send_each(
-        [
-            _render_mail(
-                template,
-                recipient=membership.user,
-                context={"membership": membership, "organisation": membership.organisation},
-            )
-        ]
-    )

@@ -1,6 +1,7 @@
 """The directory's models, one module per concern, re-exported here."""
 
 from .accounts import User, UserManager
+from .background import PeriodicRun, TaskWorker
 from .bilingual import BilingualMixin, LocalizedText
 from .catalogue import Location, Phone, Service, ServiceAtLocation, ServiceStatus
 from .changes import ChangeRequest, RecordHistory, RecordKind
@@ -32,6 +33,7 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "Partnership",
+    "PeriodicRun",
     "Phone",
     "PublicationState",
     "RecordHistory",
@@ -42,6 +44,7 @@ __all__ = [
     "ServiceAtLocation",
     "ServiceCategory",
     "ServiceStatus",
+    "TaskWorker",
     "Territory",
     "User",
     "UserManager",

@@ -56,6 +56,9 @@ class ImportJob(models.Model):
     processed = models.PositiveIntegerField(_("records processed"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
+    # The background task that runs the import (django-tasks' result id): how
+    # the stale-job sweep tells a job whose worker died from one still queued.
+    task_result_id = models.CharField(_("task"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("directory import")

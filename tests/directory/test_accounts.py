@@ -160,20 +160,23 @@ def test_signup_with_errors_explains_in_english_on_the_english_site(visitor):
     assert "Champ requis." not in _text(response)
 
 
-def test_signup_asks_the_name_first_and_sends_a_french_confirmation_email(visitor, mailoutbox):
+def test_signup_asks_the_name_first_and_sends_a_french_confirmation_email(
+    visitor, mailoutbox, django_capture_on_commit_callbacks
+):
     address = f"nadia-{uuid.uuid4().hex[:8]}@example.org"
     form = visitor.get("/fr/accounts/signup/").text
     assert form.index('name="display_name"') < form.index('name="email"')
 
-    response = visitor.post(
-        "/fr/accounts/signup/",
-        {
-            "display_name": "Nadia Benali",
-            "email": address,
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # e-mails leave after commit
+        response = visitor.post(
+            "/fr/accounts/signup/",
+            {
+                "display_name": "Nadia Benali",
+                "email": address,
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
+        )
     assert response.status_code == 302
     assert response["Location"] == "/fr/accounts/confirm-email/"
     [mail] = mailoutbox
@@ -187,12 +190,15 @@ def test_signup_asks_the_name_first_and_sends_a_french_confirmation_email(visito
     assert (user.display_name, user.preferred_language) == ("Nadia Benali", "fr")
 
 
-def test_signup_on_the_english_site_writes_in_english(visitor, mailoutbox):
+def test_signup_on_the_english_site_writes_in_english(
+    visitor, mailoutbox, django_capture_on_commit_callbacks
+):
     address = f"sam-{uuid.uuid4().hex[:8]}@example.org"
-    visitor.post(
-        "/en/accounts/signup/",
-        {"display_name": "Sam", "email": address, "password1": PASSWORD, "password2": PASSWORD},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        visitor.post(
+            "/en/accounts/signup/",
+            {"display_name": "Sam", "email": address, "password1": PASSWORD, "password2": PASSWORD},
+        )
     [mail] = mailoutbox
     assert mail.subject == (
         "[Continuum] Confirm your e-mail address to finish creating your account"
@@ -200,16 +206,19 @@ def test_signup_on_the_english_site_writes_in_english(visitor, mailoutbox):
     assert "/en/accounts/confirm-email/" in mail.body
 
 
-def test_signing_up_again_with_a_known_address_says_so_by_email_only(visitor, member, mailoutbox):
-    response = visitor.post(
-        "/fr/accounts/signup/",
-        {
-            "display_name": "Quelqu'un",
-            "email": member.email,
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
-    )
+def test_signing_up_again_with_a_known_address_says_so_by_email_only(
+    visitor, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = visitor.post(
+            "/fr/accounts/signup/",
+            {
+                "display_name": "Quelqu'un",
+                "email": member.email,
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
+        )
     # The page does not reveal that the address is taken; its owner is told by e-mail.
     assert response.status_code == 302
     assert response["Location"] == "/fr/accounts/confirm-email/"
@@ -218,9 +227,12 @@ def test_signing_up_again_with_a_known_address_says_so_by_email_only(visitor, me
     assert "/fr/accounts/password/reset/" in mail.body
 
 
-def test_password_reset_mail_is_in_the_members_language(visitor, mailoutbox):
+def test_password_reset_mail_is_in_the_members_language(
+    visitor, mailoutbox, django_capture_on_commit_callbacks
+):
     member = UserFactory(preferred_language="en")
-    response = visitor.post("/fr/accounts/password/reset/", {"email": member.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = visitor.post("/fr/accounts/password/reset/", {"email": member.email})
     assert response.status_code == 302
     [mail] = mailoutbox
     assert mail.subject == "[Continuum] Reset your password"
@@ -664,8 +676,9 @@ def test_my_account_query_count_does_not_grow_with_memberships_and_requests(
     client = _client_for(organisation_admin)
     _populate(organisation_admin, organisation, 1)
     # Session, user, the member's permissions (user's and groups', read once for
-    # the page: may open the admin, may answer every request), then the page's reads.
-    with django_assert_num_queries(9) as small:
+    # the page: may open the admin, may answer every request), whether they
+    # administer an organisation (the notices they are offered), then the page's reads.
+    with django_assert_num_queries(10) as small:
         client.get("/fr/directory/account/")
     _populate(organisation_admin, organisation, 8)
     with django_assert_num_queries(len(small.captured_queries)):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0009_roles'),
+        ('directory', '0010_background_tasks'),
     ]
 
     operations = [
