@@ -6,8 +6,8 @@ matches) in a few queries up front, saves a record only when something
 changed, and batches the rows it adds to relation tables, phones and links
 with ``bulk_create`` in :meth:`Applier.finish`. Batched writes send no
 signal: ``finish`` rebuilds the search documents of the services it
-touched itself, in one statement (``directory/search/text.py``), and invalidates
-the facet index (``directory/search/facet_index.py``).
+touched itself, in one statement (``directory/search/text.py``), and bumps
+the directory's data version (``directory/data_version.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.text import slugify
 
+from directory.data_version import data_version_bump
 from directory.models import (
     Location,
     Organisation,
@@ -29,7 +30,6 @@ from directory.models import (
     Service,
     ServiceAtLocation,
 )
-from directory.search.facet_index import facet_index_invalidate
 from directory.search.text import fold, search_vectors_refresh
 
 from .common import (
@@ -270,7 +270,7 @@ class Applier:
         if self.touched_services:
             search_vectors_refresh(services=sorted(self.touched_services))
         if any(self.new_through.values()) or self.new_links or self.new_phones:
-            facet_index_invalidate()
+            data_version_bump()
 
     # -- helpers
 

@@ -15,7 +15,6 @@ from .organisations import (
     RecordSource,
 )
 from .reference import ClientStatus, Language, ServiceCategory, Territory
-from .search_index import SearchIndexState
 
 __all__ = [
     "BilingualMixin",
@@ -35,7 +34,6 @@ __all__ = [
     "RecordHistory",
     "RecordKind",
     "RecordSource",
-    "SearchIndexState",
     "Service",
     "ServiceAtLocation",
     "ServiceCategory",
