@@ -15,6 +15,7 @@ from directory.models import (
     ServiceCategory,
     Territory,
 )
+from directory.search.facet_index import facet_index_current
 from directory.search.facets import ReferenceData, SearchFilters, directory_search
 from directory.search.text import fold, search_vectors_refresh
 from tests.factories import MembershipFactory, OrganisationFactory, ServiceFactory
@@ -387,6 +388,34 @@ def test_search_needs_a_constant_few_queries_once_the_facet_index_is_built(
     assert result.count == 25
     with django_assert_num_queries(4):  # the same text again: its matches are kept
         directory_search(user=None, filters=filters, reference=reference)
+
+
+def test_recent_text_matches_are_kept_within_a_byte_budget(reference_data, settings):
+    _populate(25)
+    reference = ReferenceData.load()
+    index = facet_index_current()
+    # Five texts that match every service by its name: five entries of the same size.
+    texts = ("service", "services", "integration", "intégration", "Service")
+    directory_search(user=None, filters=SearchFilters(q=texts[0]), reference=reference)
+    one = index.text_bytes
+    settings.DIRECTORY_TEXT_CACHE_BYTES = 2 * one
+
+    for text in texts[1:]:
+        directory_search(user=None, filters=SearchFilters(q=text), reference=reference)
+
+    assert [text for _, text in index.text_matches] == ["intégration", "Service"]
+    assert index.text_bytes == 2 * one
+
+
+def test_text_matches_larger_than_the_budget_are_not_kept(reference_data, settings):
+    _populate(3)
+    settings.DIRECTORY_TEXT_CACHE_BYTES = 0
+
+    directory_search(
+        user=None, filters=SearchFilters(q="integration"), reference=ReferenceData.load()
+    )
+
+    assert not facet_index_current().text_matches
 
 
 # --- The facet index and the SQL filters agree ------------------------------------------------
