@@ -239,7 +239,21 @@ class HistoryLoggingEditView(EditView):
     """Logs what changed, read from the database before the save, to the record's history."""
 
     def save_instance(self):
-        stored = type(self.object)._default_manager.get(pk=self.object.pk)
+        # The lock order of every directory write: the organisation's row(s) first (the one
+        # the record belongs to, and the one the form moves it to), then the record.
+        model = type(self.object)
+        if model is Organisation:
+            organisation_ids = {self.object.pk}
+        else:
+            organisation_ids = {
+                model._default_manager.values_list("organisation_id", flat=True).get(
+                    pk=self.object.pk
+                ),
+                self.object.organisation_id,
+            }
+        for pk in sorted(organisation_ids):
+            Organisation.objects.lock(pk)
+        stored = model._default_manager.select_for_update(no_key=True).get(pk=self.object.pk)
         before = snapshot(stored)
         instance = super().save_instance()
         editing.record_history_log_admin_edit(
