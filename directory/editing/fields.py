@@ -302,6 +302,12 @@ class FieldChange:
     after: str | list[str]
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    #: Review flags (``directory/editing/review.py``): the record's value changed since
+    #: the request was submitted — by someone else (``conflict``, an update request) or
+    #: by the organisation itself (``changed_since_submission``, a record awaiting
+    #: verification, edited directly since it is not public).
+    conflict: bool = False
+    changed_since_submission: bool = False
 
     @property
     def is_list(self) -> bool:

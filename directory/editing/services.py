@@ -28,6 +28,12 @@ The rules, and why:
   changes nothing: applying would silently overwrite someone's later work.
   Staff send the request back; the admin resubmits from the current values.
   Fields the request does not touch may have changed freely.
+- **Staff approve exactly what they saw.** The review page shows a new
+  record's current values (it keeps changing while it is not public) and
+  carries a fingerprint of what it showed; approval compares it under the
+  locks and refuses (:class:`ChangeRequestChanged`, nothing applied) when the
+  record or the request changed since the page was opened
+  (``directory/editing/review.py`` says why and what the fingerprint covers).
 - **Validators** editing from the site apply directly and the record is
   marked verified.
 - New services are created *awaiting verification* (state ``pending``, not
@@ -74,6 +80,7 @@ from directory.editing.fields import (
     values_from_form,
 )
 from directory.editing.forms import form_class_for
+from directory.editing.review import change_request_review
 from directory.models import (
     ChangeRequest,
     Location,
@@ -94,6 +101,19 @@ class InvalidEdit(ValidationError):
     def __init__(self, form):
         self.form = form
         super().__init__(_("The form has errors."), code="invalid")
+
+
+class ChangeRequestChanged(ValidationError):
+    """The record or the request changed after the reviewer opened the review page."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This record was changed after you opened this page. Nothing was applied: "
+                "check its current values below, then approve again if they are right."
+            ),
+            code="changed",
+        )
 
 
 class ChangeRequestConflict(ValidationError):
@@ -528,32 +548,19 @@ def _back_to_draft(change_request: ChangeRequest, *, actor, channel: str, note: 
     )
 
 
-def change_request_conflicts(change_request: ChangeRequest, *, record=None) -> list[str]:
-    """Fields of an update request whose value on the record changed since submission.
-
-    ``record``: the target as read under the approval's locks (default: as loaded).
-    """
-    if change_request.kind != ChangeRequest.Kind.UPDATE:
-        return []
-    record = record if record is not None else change_request.target
-    if record is None:
-        return []
-    current = snapshot(record, tuple(change_request.proposed))
-    return [
-        name
-        for name in change_request.proposed
-        if current.get(name) != change_request.previous.get(name)
-    ]
-
-
 def change_request_approve(
-    *, change_request: ChangeRequest, reviewer, comment: str = ""
+    *, change_request: ChangeRequest, reviewer, seen: str, comment: str = ""
 ) -> ChangeRequest:
     """Apply a pending request in one transaction, mark the record verified, log it.
 
-    Refuses (ChangeRequestConflict, nothing applied) when a field the request
-    changes has changed on the record since it was submitted; see the module
-    docstring for why.
+    ``seen`` is the fingerprint of the review the reviewer saw
+    (:func:`directory.editing.review.change_request_review`). Refuses, with
+    nothing applied: :class:`ChangeRequestChanged` when the record or the
+    request changed since (a new record must be judged as it is now), and
+    :class:`ChangeRequestConflict` when a field an update changes has
+    changed on the record since it was submitted; see the module docstring.
+    Approving a new record also stores on the request the values it
+    published.
     """
     _require_reviewer(reviewer, change_request)
     now = timezone.now()
@@ -562,10 +569,12 @@ def change_request_approve(
         _require_pending(change_request)
         target = change_request.target
         record = _lock(target) if target is not None else None
-        conflicts = change_request_conflicts(change_request, record=record)
-        if conflicts:
+        review = change_request_review(change_request, record=record)
+        if seen != review.fingerprint:
+            raise ChangeRequestChanged()
+        if review.conflicts:
             rows = ChangeDescriber().describe(
-                type(record), {name: [None, None] for name in conflicts}
+                type(record), {name: [None, None] for name in review.conflicts}
             )
             raise ChangeRequestConflict([row.label for row in rows])
         channel = RecordHistory.Channel.CHANGE_REQUEST
@@ -612,6 +621,7 @@ def change_request_approve(
             record.state = new_state
             if kind == ChangeRequest.Kind.CREATE:
                 _mark_verified(record, reviewer, now)
+                change_request.proposed = review.current
             record.full_clean()
             record.save()
             _history(
