@@ -207,7 +207,7 @@ class ChangeRequestReviewView(ReviewerRequiredMixin, WagtailAdminTemplateMixin, 
                 for message in error.messages:
                     messages.error(request, message)
             # Show the request and its record as they are now.
-            del self.change_request
+            self.__dict__.pop("change_request", None)
             status = 409 if getattr(error, "code", None) == "changed" else 400
             return self.render_to_response(self.get_context_data(form=form), status=status)
         return redirect(f"{NAMESPACE}:index")

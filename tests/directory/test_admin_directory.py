@@ -183,6 +183,13 @@ def test_approving_in_the_admin_applies_the_request(staff_client, change_request
     assert ChangeRequest.objects.get(pk=change_request.pk).status == ChangeRequest.Status.APPROVED
 
 
+def test_a_review_post_without_a_known_action_changes_nothing(staff_client, change_request):
+    response = staff_client.post(review_url(change_request), {"action": "publish"})
+
+    assert response.status_code == 400
+    assert ChangeRequest.objects.get(pk=change_request.pk).is_pending
+
+
 def test_sending_back_in_the_admin_needs_a_comment(staff_client, change_request, organisation):
     without = staff_client.post(review_url(change_request), {"action": "send_back", "comment": ""})
     assert without.status_code == 400
