@@ -15,3 +15,8 @@ class DirectoryConfig(AppConfig):
         from directory.search import signals
 
         signals.connect()
+
+        # Caches of directory data follow its version (directory/data_version.py).
+        from directory import data_version
+
+        data_version.connect(self)

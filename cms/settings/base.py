@@ -358,3 +358,10 @@ LOGGING = {
 
 # Directory freshness: a record not verified for this many days shows a stale badge.
 DIRECTORY_STALE_AFTER_DAYS = 365
+
+# Directory caches keyed on the data version (directory/data_version.py). The facet
+# index of each process is rebuilt at least this often (seconds), which bounds a change
+# whose version bump was lost (a process that died between its commit and the bump).
+DIRECTORY_INDEX_MAX_AGE = int(os.environ.get("DIRECTORY_INDEX_MAX_AGE", 600))
+# Recent text matches kept with each process's facet index, in bytes (bitsets).
+DIRECTORY_TEXT_CACHE_BYTES = int(os.environ.get("DIRECTORY_TEXT_CACHE_BYTES", 8 * 1024 * 1024))

@@ -36,6 +36,7 @@ from directory.admin_access import PermissionRequiredMixin, permission_menu_item
 from directory.editing import selectors as editing_selectors
 from directory.editing import services as editing
 from directory.editing.fields import snapshot
+from directory.editing.review import change_request_review
 from directory.models import ChangeRequest, Organisation, RecordKind
 
 NAMESPACE = editing.VALIDATION_URL_NAMESPACE
@@ -159,14 +160,14 @@ class ChangeRequestReviewView(ReviewerRequiredMixin, WagtailAdminTemplateMixin, 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         change_request = self.change_request
-        rows = editing_selectors.describe_requests([change_request])[change_request.pk]
-        conflicts = set(editing.change_request_conflicts(change_request))
-        for row in rows:
-            row.conflict = row.name in conflicts
+        # The page posts back the fingerprint of what it shows (a new one after a refusal):
+        # approval applies exactly that, or nothing.
+        review = change_request_review(change_request)
         context.update(
             change_request=change_request,
-            rows=rows,
-            conflicts=bool(conflicts),
+            review=review,
+            rows=review.rows,
+            conflicts=bool(review.conflicts),
             form=form or ReviewForm(),
             index_url=reverse(f"{NAMESPACE}:index"),
             manage_url=reverse(
@@ -183,7 +184,10 @@ class ChangeRequestReviewView(ReviewerRequiredMixin, WagtailAdminTemplateMixin, 
         try:
             if action == "approve":
                 editing.change_request_approve(
-                    change_request=self.change_request, reviewer=request.user, comment=comment
+                    change_request=self.change_request,
+                    reviewer=request.user,
+                    seen=request.POST.get("seen", ""),
+                    comment=comment,
                 )
                 messages.success(request, gettext("Approved: the changes are public."))
             elif action == "send_back":
@@ -202,7 +206,10 @@ class ChangeRequestReviewView(ReviewerRequiredMixin, WagtailAdminTemplateMixin, 
             else:
                 for message in error.messages:
                     messages.error(request, message)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+            # Show the request and its record as they are now.
+            self.__dict__.pop("change_request", None)
+            status = 409 if getattr(error, "code", None) == "changed" else 400
+            return self.render_to_response(self.get_context_data(form=form), status=status)
         return redirect(f"{NAMESPACE}:index")
 
 
@@ -239,7 +246,21 @@ class HistoryLoggingEditView(EditView):
     """Logs what changed, read from the database before the save, to the record's history."""
 
     def save_instance(self):
-        stored = type(self.object)._default_manager.get(pk=self.object.pk)
+        # The lock order of every directory write: the organisation's row(s) first (the one
+        # the record belongs to, and the one the form moves it to), then the record.
+        model = type(self.object)
+        if model is Organisation:
+            organisation_ids = {self.object.pk}
+        else:
+            organisation_ids = {
+                model._default_manager.values_list("organisation_id", flat=True).get(
+                    pk=self.object.pk
+                ),
+                self.object.organisation_id,
+            }
+        for pk in sorted(organisation_ids):
+            Organisation.objects.lock(pk)
+        stored = model._default_manager.select_for_update(no_key=True).get(pk=self.object.pk)
         before = snapshot(stored)
         instance = super().save_instance()
         editing.record_history_log_admin_edit(

@@ -27,6 +27,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from directory.data_version import data_version_bump
 from directory.models import (
     Location,
     Organisation,
@@ -285,6 +286,7 @@ def _replace_phones(organisation: Organisation, phones: list[dict[str, str]]) ->
     for phone in new:
         phone.full_clean()
     Phone.objects.bulk_create(new)
+    data_version_bump()  # bulk_create sends no signal
 
 
 # --- Describing changes to people ------------------------------------------------------
@@ -300,6 +302,12 @@ class FieldChange:
     after: str | list[str]
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    #: Review flags (``directory/editing/review.py``): the record's value changed since
+    #: the request was submitted — by someone else (``conflict``, an update request) or
+    #: by the organisation itself (``changed_since_submission``, a record awaiting
+    #: verification, edited directly since it is not public).
+    conflict: bool = False
+    changed_since_submission: bool = False
 
     @property
     def is_list(self) -> bool:

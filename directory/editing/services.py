@@ -28,6 +28,12 @@ The rules, and why:
   changes nothing: applying would silently overwrite someone's later work.
   Staff send the request back; the admin resubmits from the current values.
   Fields the request does not touch may have changed freely.
+- **Staff approve exactly what they saw.** The review page shows a new
+  record's current values (it keeps changing while it is not public) and
+  carries a fingerprint of what it showed; approval compares it under the
+  locks and refuses (:class:`ChangeRequestChanged`, nothing applied) when the
+  record or the request changed since the page was opened
+  (``directory/editing/review.py`` says why and what the fingerprint covers).
 - **Validators** editing from the site apply directly and the record is
   marked verified.
 - New services are created *awaiting verification* (state ``pending``, not
@@ -35,6 +41,15 @@ The rules, and why:
   organisation is only a request until approved. Sending back or
   withdrawing a ``create`` request returns the record to draft; the admin
   can then edit it and submit it again for verification.
+
+Concurrency: every write here locks the organisation's row first
+(``Organisation.objects.lock``), then the record, then its change requests,
+so that approval, submission, withdrawal and the importer queue in one
+order and never deadlock; the record is re-read under the lock before it is
+compared or changed. An edit changes only the fields its user changed: a
+field someone else changed while the edit waited for the lock (an import
+holds its organisations for its whole transaction) is kept, not reverted
+to the value the form was checked against.
 
 E-mails are tasks enqueued after commit (``directory/editing/tasks.py``): the
 validators are told of each new request (every active member holding
@@ -47,7 +62,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -64,6 +79,7 @@ from directory.editing.fields import (
     values_from_form,
 )
 from directory.editing.forms import form_class_for
+from directory.editing.review import change_request_review
 from directory.models import (
     ChangeRequest,
     Location,
@@ -86,6 +102,19 @@ class InvalidEdit(ValidationError):
     def __init__(self, form):
         self.form = form
         super().__init__(_("The form has errors."), code="invalid")
+
+
+class ChangeRequestChanged(ValidationError):
+    """The record or the request changed after the reviewer opened the review page."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This record was changed after you opened this page. Nothing was applied: "
+                "check its current values below, then approve again if they are right."
+            ),
+            code="changed",
+        )
 
 
 class ChangeRequestConflict(ValidationError):
@@ -159,7 +188,28 @@ def _channel(validator: bool) -> str:
 
 
 def _lock(record):
-    return type(record).objects.select_for_update().get(pk=record.pk)
+    """The record, locked and re-read, after its organisation's row (the lock order).
+
+    Precondition: inside ``transaction.atomic``. Locking the organisation
+    again in the same transaction (a change request after its organisation)
+    costs one query and waits for nobody.
+    """
+    if isinstance(record, Organisation):
+        return Organisation.objects.lock(record.pk)
+    organisation = Organisation.objects.lock(record.organisation_id)
+    locked = type(record).objects.select_for_update(no_key=True).get(pk=record.pk)
+    locked.organisation = organisation
+    return locked
+
+
+def _lock_request(change_request: ChangeRequest) -> ChangeRequest:
+    """The request, locked and re-read after its organisation's row (the lock order)."""
+    Organisation.objects.lock(change_request.organisation_id)
+    return (
+        ChangeRequest.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("organisation", "service", "location")
+        .get(pk=change_request.pk)
+    )
 
 
 def _target_fields(record) -> dict[str, Any]:
@@ -211,15 +261,47 @@ def _supersede_pending(record, newer: ChangeRequest) -> None:
     )
 
 
-def _unique_service_slug(name: str) -> str:
-    base = slugify(name)[:120] or "service"
-    if base == "new":  # /services/new/ is the creation form
-        base = "new-service"
+#: Tries at a free slug when other services with the same name are created at the same time.
+SLUG_ATTEMPTS = 20
+
+
+def _free_service_slug(base: str) -> str:
     slug, number = base, 2
     while Service.objects.filter(slug=slug).exists():
         slug = f"{base}-{number}"
         number += 1
     return slug
+
+
+def _service_insert(service: Service, values: dict[str, Any]) -> None:
+    """Save a new service under a slug nobody else has, however many are created at once.
+
+    Checking then inserting alone races: two services named "Francisation"
+    created at the same moment (in two organisations: slugs are unique
+    across the directory) both find ``francisation`` free, and the second
+    insert breaks the unique index (a 500). Each attempt runs in a
+    savepoint; when another transaction took the slug in between (the insert
+    fails on the index, or ``full_clean`` already sees it), the next free
+    slug is tried.
+    """
+    base = slugify(values.get("name") or "")[:120] or "service"
+    if base == "new":  # /services/new/ is the creation form
+        base = "new-service"
+    for _attempt in range(SLUG_ATTEMPTS):
+        service.slug = _free_service_slug(base)
+        try:
+            with transaction.atomic():
+                apply_values(service, values)
+            return
+        except IntegrityError:
+            if not Service.objects.filter(slug=service.slug).exists():
+                raise
+        except ValidationError as error:
+            if set(getattr(error, "error_dict", {})) != {"slug"}:
+                raise
+        service.pk = None
+        service._state.adding = True
+    raise ValidationError(_("Too many services are being created with this name; try again."))
 
 
 def _open_request(record, **kwargs) -> ChangeRequest:
@@ -246,17 +328,24 @@ def change_request_submit(*, user, target, data, files=None) -> EditOutcome:
     spec = spec_for(target)
     is_new = target.pk is None
     working = target if is_new else type(target).objects.get(pk=target.pk)
+    # What this user changes is measured against the version the form is checked against
+    # (read before the form writes into ``working``), not the one found under the lock,
+    # which may be newer: another field changed meanwhile (by an import this edit waited
+    # for) is kept, not reverted.
+    base = None if is_new else snapshot(working, spec.fields)
     form = form_class_for(target)(data, files, instance=working, organisation=organisation)
     if not form.is_valid():
         raise InvalidEdit(form)
     values = values_from_form(spec, form)
     if is_new:
         return _create(user=user, record=working, values=values)
+    edited = diff(base, values)
 
     with transaction.atomic():
         record = _lock(target)
         current = snapshot(record, spec.fields)
-        changes = diff(current, values)
+        changes = {name: [current.get(name), values[name]] for name in edited}
+        changes = {name: pair for name, pair in changes.items() if pair[0] != pair[1]}
         open_requests = list(
             ChangeRequest.objects.open_for(record).filter(kind=ChangeRequest.Kind.UPDATE)
         )
@@ -303,6 +392,7 @@ def _create(*, user, record, values: dict[str, Any]) -> EditOutcome:
     validator = _publishes_directly(user, record)
     channel = _channel(validator)
     with transaction.atomic():
+        record.organisation = Organisation.objects.lock(record.organisation_id)
         if isinstance(record, Location) and record_is_public(record) and not validator:
             change_request = _open_request(
                 record,
@@ -314,13 +404,14 @@ def _create(*, user, record, values: dict[str, Any]) -> EditOutcome:
             return EditOutcome(record=None, change_request=change_request, changes=changes)
 
         if isinstance(record, Service):
-            record.slug = _unique_service_slug(values.get("name") or "")
             if validator:
                 record.state = PublicationState.PUBLISHED
                 _mark_verified(record, user, timezone.now())
             else:
                 record.state = PublicationState.PENDING
-        apply_values(record, values)
+            _service_insert(record, values)
+        else:
+            apply_values(record, values)
         _history(
             record=record,
             action=RecordHistory.Action.CREATED,
@@ -415,7 +506,7 @@ def change_request_withdraw(*, change_request: ChangeRequest, user) -> ChangeReq
     """The organisation takes back a pending request (a new record goes back to draft)."""
     _require_editor(user, change_request.organisation)
     with transaction.atomic():
-        change_request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+        change_request = _lock_request(change_request)
         _require_pending(change_request)
         change_request.status = ChangeRequest.Status.WITHDRAWN
         change_request.save(update_fields=["status"])
@@ -458,53 +549,40 @@ def _back_to_draft(change_request: ChangeRequest, *, actor, channel: str, note: 
     )
 
 
-def change_request_conflicts(change_request: ChangeRequest) -> list[str]:
-    """Fields of an update request whose value on the record changed since submission."""
-    if change_request.kind != ChangeRequest.Kind.UPDATE or change_request.target is None:
-        return []
-    record = change_request.target
-    current = snapshot(record, tuple(change_request.proposed))
-    return [
-        name
-        for name in change_request.proposed
-        if current.get(name) != change_request.previous.get(name)
-    ]
-
-
 def change_request_approve(
-    *, change_request: ChangeRequest, reviewer, comment: str = ""
+    *, change_request: ChangeRequest, reviewer, seen: str, comment: str = ""
 ) -> ChangeRequest:
     """Apply a pending request in one transaction, mark the record verified, log it.
 
-    Refuses (ChangeRequestConflict, nothing applied) when a field the request
-    changes has changed on the record since it was submitted; see the module
-    docstring for why.
+    ``seen`` is the fingerprint of the review the reviewer saw
+    (:func:`directory.editing.review.change_request_review`). Refuses, with
+    nothing applied: :class:`ChangeRequestChanged` when the record or the
+    request changed since (a new record must be judged as it is now), and
+    :class:`ChangeRequestConflict` when a field an update changes has
+    changed on the record since it was submitted; see the module docstring.
+    Approving a new record also stores on the request the values it
+    published.
     """
     _require_reviewer(reviewer, change_request)
     now = timezone.now()
     with transaction.atomic():
-        change_request = (
-            ChangeRequest.objects.select_for_update(of=("self",))
-            .select_related("organisation", "service", "location")
-            .get(pk=change_request.pk)
-        )
+        change_request = _lock_request(change_request)
         _require_pending(change_request)
+        target = change_request.target
+        record = _lock(target) if target is not None else None
+        review = change_request_review(change_request, record=record)
+        if seen != review.fingerprint:
+            raise ChangeRequestChanged()
+        if review.conflicts:
+            rows = ChangeDescriber().describe(
+                type(record), {name: [None, None] for name in review.conflicts}
+            )
+            raise ChangeRequestConflict([row.label for row in rows])
         channel = RecordHistory.Channel.CHANGE_REQUEST
         kind = change_request.kind
 
         if kind == ChangeRequest.Kind.UPDATE:
-            record = _lock(change_request.target)
             current = snapshot(record, tuple(change_request.proposed))
-            conflicts = [
-                name
-                for name in change_request.proposed
-                if current.get(name) != change_request.previous.get(name)
-            ]
-            if conflicts:
-                rows = ChangeDescriber().describe(
-                    type(record), {name: [None, None] for name in conflicts}
-                )
-                raise ChangeRequestConflict([row.label for row in rows])
             _mark_verified(record, reviewer, now)
             apply_values(record, change_request.proposed)
             _history(
@@ -535,7 +613,6 @@ def change_request_approve(
                 note=comment,
             )
         else:
-            record = _lock(change_request.target)
             previous_state = record.state
             new_state = (
                 PublicationState.ARCHIVED
@@ -545,6 +622,7 @@ def change_request_approve(
             record.state = new_state
             if kind == ChangeRequest.Kind.CREATE:
                 _mark_verified(record, reviewer, now)
+                change_request.proposed = review.current
             record.full_clean()
             record.save()
             _history(
@@ -583,7 +661,7 @@ def change_request_send_back(
             {"comment": gettext("Say what should change, so that the organisation can fix it.")}
         )
     with transaction.atomic():
-        change_request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+        change_request = _lock_request(change_request)
         _require_pending(change_request)
         change_request.status = ChangeRequest.Status.SENT_BACK
         change_request.reviewed_by = reviewer

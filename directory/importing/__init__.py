@@ -119,20 +119,21 @@ def directory_import(
         report.errors = sorted(problems.errors, key=lambda e: (e.line, e.column))
         return report
 
-    applier = Applier(
-        organisations=planner.organisations,
-        services=planner.services,
-        user=user,
-        default_source=default_source,
-        honour_state=honour_state,
-        note=note,
-        report=report,
-    )
     steps = len(planner.organisations) + len(planner.services)
     done = 0
     current = None
     try:
         with transaction.atomic():
+            # Locks the organisations the file touches, then reads what it compares against.
+            applier = Applier(
+                organisations=planner.organisations,
+                services=planner.services,
+                user=user,
+                default_source=default_source,
+                honour_state=honour_state,
+                note=note,
+                report=report,
+            )
             for current in planner.organisations:
                 applier.organisation(current)
                 done += 1

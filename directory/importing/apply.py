@@ -6,8 +6,17 @@ matches) in a few queries up front, saves a record only when something
 changed, and batches the rows it adds to relation tables, phones and links
 with ``bulk_create`` in :meth:`Applier.finish`. Batched writes send no
 signal: ``finish`` rebuilds the search documents of the services it
-touched itself, in one statement (``directory/search/text.py``), and invalidates
-the facet index (``directory/search/facet_index.py``).
+touched itself, in one statement (``directory/search/text.py``), and bumps
+the directory's data version (``directory/data_version.py``).
+
+Concurrency: the platform's lock order is "organisation row first". An
+import touches many organisations, so the applier locks every existing
+organisation the file touches at once, in id order, before anything else
+(two imports, or an import and an admin's edit, then wait for each other
+instead of deadlocking), and only then re-reads the records the planner
+matched: what it compares and saves is what the database holds under those
+locks, so a change committed since the file was read is not overwritten by
+the planner's stale copy.
 """
 
 from __future__ import annotations
@@ -16,9 +25,12 @@ import uuid
 from collections import defaultdict
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
+from directory.data_version import data_version_bump
 from directory.models import (
     Location,
     Organisation,
@@ -29,7 +41,6 @@ from directory.models import (
     Service,
     ServiceAtLocation,
 )
-from directory.search.facet_index import facet_index_invalidate
 from directory.search.text import fold, search_vectors_refresh
 
 from .common import (
@@ -78,6 +89,7 @@ class Applier:
         self.honour_state = honour_state
         self.note = note
         self.report = report
+        self._lock_and_reload(organisations, services)
         self.now = timezone.now()
         self.history: list[RecordHistory] = []
         self.organisation_slugs = set(Organisation.objects.values_list("slug", flat=True))
@@ -88,7 +100,36 @@ class Applier:
         self.touched_services: set[int] = set()
         self._preload(organisations, services)
 
-    # -- what the file is compared against, read once
+    # -- what the file is compared against, read once, under the locks
+
+    @staticmethod
+    def _lock_and_reload(organisations: list[OrganisationPlan], services: list[ServicePlan]):
+        """Lock the existing organisations the file touches (id order), then re-read the
+        records the planner matched. Precondition: inside the import's transaction."""
+        organisation_ids = {p.instance.pk for p in organisations if p.instance}
+        organisation_ids |= {p.instance.organisation_id for p in services if p.instance}
+        organisation_ids |= {
+            p.organisation.instance.pk for p in services if p.organisation.instance
+        }
+        list(
+            Organisation.objects.select_for_update(no_key=True)
+            .filter(pk__in=organisation_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for model, plans in ((Organisation, organisations), (Service, services)):
+            matched = [plan for plan in plans if plan.instance is not None]
+            fresh = model.objects.in_bulk([plan.instance.pk for plan in matched])
+            for plan in matched:
+                if plan.instance.pk not in fresh:
+                    raise ValidationError(
+                        gettext(
+                            "“%(name)s” was deleted while the file was being imported. "
+                            "Import the file again."
+                        )
+                        % {"name": plan.instance}
+                    )
+                plan.instance = fresh[plan.instance.pk]
 
     def _preload(self, organisations: list[OrganisationPlan], services: list[ServicePlan]):
         organisation_ids = {p.instance.pk for p in organisations if p.instance}
@@ -270,7 +311,7 @@ class Applier:
         if self.touched_services:
             search_vectors_refresh(services=sorted(self.touched_services))
         if any(self.new_through.values()) or self.new_links or self.new_phones:
-            facet_index_invalidate()
+            data_version_bump()
 
     # -- helpers
 

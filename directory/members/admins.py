@@ -23,7 +23,7 @@ def organisation_lock_admins(organisation_id: int) -> list[int]:
 
     Precondition: inside a transaction.
     """
-    Organisation.objects.select_for_update().filter(pk=organisation_id).exists()
+    Organisation.objects.lock(organisation_id)
     return list(
         Membership.objects.select_for_update()
         .filter(

@@ -60,7 +60,7 @@ def invitation_create(
         language = settings.LANGUAGE_CODE
     name = organisation.i18n.name
     with transaction.atomic():
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).exists()
+        Organisation.objects.lock(organisation.pk)
         if Membership.objects.filter(
             organisation=organisation,
             state=Membership.State.ACTIVE,

@@ -89,6 +89,7 @@ def membership_request(*, user, organisation: Organisation, message: str = "") -
         )
     name = organisation.i18n.name
     with transaction.atomic():
+        Organisation.objects.lock(organisation.pk)  # the lock order: organisation first
         membership = (
             Membership.objects.select_for_update()
             .filter(user=user, organisation=organisation)
@@ -146,28 +147,27 @@ def membership_leave(*, membership: Membership) -> Membership:
     member's own. The last active admin cannot leave: an organisation
     without an admin has nobody to answer requests or keep its records
     current, so another member must be made admin first.
+
+    Two admins leaving at the same moment queue at the organisation's row
+    (the platform's first lock), so the second counts the admins after the
+    first has left, and stays. Locking their own memberships first, then
+    the others', deadlocked: each held the row the other wanted.
     """
     name = membership.organisation.i18n.name
     with transaction.atomic():
+        Organisation.objects.lock(membership.organisation_id)
         current = Membership.objects.select_for_update().get(pk=membership.pk)
         if current.state not in (Membership.State.ACTIVE, Membership.State.REQUESTED):
             raise ValidationError(
                 gettext("You are not a member of %(organisation)s.") % {"organisation": name}
             )
         if current.state == Membership.State.ACTIVE and current.role == Membership.Role.ADMIN:
-            # Lock every active admin of the organisation, so that two admins
-            # leaving at the same time cannot both count the other one.
-            admins = list(
-                Membership.objects.select_for_update()
-                .filter(
-                    organisation_id=current.organisation_id,
-                    role=Membership.Role.ADMIN,
-                    state=Membership.State.ACTIVE,
-                )
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-            if admins == [current.pk]:
+            other_admins = Membership.objects.filter(
+                organisation_id=current.organisation_id,
+                role=Membership.Role.ADMIN,
+                state=Membership.State.ACTIVE,
+            ).exclude(pk=current.pk)
+            if not other_admins.exists():
                 raise ValidationError(
                     gettext(
                         "You are the last administrator of %(organisation)s. Make another "
@@ -194,6 +194,7 @@ def _membership_decide(*, membership: Membership, decided_by, note: str, state: 
             gettext("Only the administrators of this organisation may answer its requests.")
         )
     with transaction.atomic():
+        Organisation.objects.lock(membership.organisation_id)  # the lock order
         current = Membership.objects.select_for_update().get(pk=membership.pk)
         if current.state != Membership.State.REQUESTED:
             raise ValidationError(

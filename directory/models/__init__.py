@@ -17,7 +17,6 @@ from .organisations import (
     RecordSource,
 )
 from .reference import ClientStatus, Language, ServiceCategory, Territory
-from .search_index import SearchIndexState
 
 __all__ = [
     "BilingualMixin",
@@ -39,7 +38,6 @@ __all__ = [
     "RecordHistory",
     "RecordKind",
     "RecordSource",
-    "SearchIndexState",
     "Service",
     "ServiceAtLocation",
     "ServiceCategory",

@@ -107,6 +107,24 @@ class OrganisationQuerySet(models.QuerySet):
         """Published records: what the public sees. Surfaces call :meth:`visible_to`."""
         return self.filter(PUBLISHED)
 
+    def lock(self, pk) -> "Organisation":
+        """Lock one organisation's row until the transaction ends: the first lock of any write.
+
+        The platform's lock order: a write that locks rows belonging to an
+        organisation (the organisation itself, its services, locations,
+        phones, change requests, memberships) locks the organisation's row
+        first; several organisations are locked in id order (the importer).
+        Two writers of one organisation then queue at that row, holding
+        nothing the other needs, and cannot deadlock.
+
+        ``FOR NO KEY UPDATE``, not ``FOR UPDATE``: it excludes the other
+        writers of the organisation but not the rows that merely reference
+        it (a new service, a history entry take ``FOR KEY SHARE``), so an
+        import adding services never waits for an admin's edit of the
+        organisation's description. Precondition: inside ``transaction.atomic``.
+        """
+        return self.select_for_update(no_key=True).get(pk=pk)
+
     def administered_by(self, user):
         return self.filter(pk__in=access.administered_organisation_ids(user))
 

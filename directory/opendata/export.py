@@ -24,9 +24,11 @@ from datetime import datetime
 from pathlib import Path
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db import connection
+from django.db.models import Max
 from django.utils import timezone
 
+from directory.data_version import data_version_get
 from directory.models import ClientStatus, ServiceCategory
 from directory.opendata import hsds
 from directory.spreadsheets import spreadsheet_writer
@@ -197,27 +199,26 @@ def _data_modified() -> datetime | None:
     return max(moments) if moments else None
 
 
-def data_fingerprint() -> str:
-    """Changes when published records are added, removed or saved (two small queries)."""
-    services = hsds.services_for_hsds(full=False).aggregate(
-        n=Count("pk"), latest=Max("updated_at"), top=Max("pk")
-    )
-    organisations = hsds.organisations_for_hsds(full=False).aggregate(
-        n=Count("pk"), latest=Max("updated_at"), top=Max("pk")
-    )
-    return f"{sorted(services.items())}{sorted(organisations.items())}"
-
-
 def export_archive_cached(*, base_url: str, seconds: int) -> bytes:
-    """The archive, rebuilt at most every ``seconds`` for the same published data.
+    """The archive, built once per version of the directory's data and kept ``seconds``.
 
     Building it reads and formats every published record (seconds for
-    thousands of services), so repeated downloads are served from the cache.
-    Edits that do not save a service or an organisation (a location's
-    address, a phone) show up when the entry expires.
+    thousands of services), so repeated downloads are served from the
+    shared cache. The key is the directory's data version
+    (``directory/data_version.py``), read before the archive is built: every
+    committed write of a record, a location, a phone, a category label or a
+    relation moves it, so no download is served from before a change
+    committed before the request began. ``seconds`` bounds the rest (a lost
+    bump, a database restored from a backup). A connection with uncommitted
+    directory writes builds its own archive and caches nothing.
     """
-    digest = hashlib.sha256(f"{base_url}|{data_fingerprint()}".encode()).hexdigest()[:32]
-    key = f"directory:hsds:export:{digest}"
+    version = data_version_get()
+    if not version.shared:
+        return export_archive(base_url=base_url)
+    # Version numbers are per database, and several may share one cache (test workers).
+    database = connection.settings_dict["NAME"]
+    scope = hashlib.sha256(f"{database}|{base_url}".encode()).hexdigest()[:16]
+    key = f"directory:hsds:export:{scope}:{version.committed}"
     archive = cache.get(key)
     if archive is None:
         archive = export_archive(base_url=base_url)

@@ -14,12 +14,15 @@ How it stays exact:
   part of the index; a signed-in member's visible sets are asked of the
   same selectors at each search (one query), so the visibility rule lives in
   one place;
-- the index remembers the :class:`~directory.models.SearchIndexState` token
-  it was built from; every write it depends on changes the token in the same
-  transaction (``directory/search/signals.py``), so each process rebuilds after a
-  committed change and never keeps a rolled-back one. Writes that send no
-  signal (``bulk_create``, ``update()``, raw SQL) call
-  :func:`facet_index_invalidate`;
+- the index remembers the directory's data version (``directory/data_version.py``)
+  it was read *before* building; every committed directory write moves that
+  version (the signal handlers, or an explicit ``data_version_bump`` after a
+  bulk write), so each process rebuilds after a committed change, and a
+  rolled-back change moves nothing. An index is also rebuilt once it is
+  older than ``DIRECTORY_INDEX_MAX_AGE`` seconds: that bounds the rare
+  change whose bump was lost (see the data version's docstring);
+- a connection with uncommitted directory writes sees data no committed
+  version describes: its index is kept for this thread only;
 - positions follow ``ORDER BY name, id``, so the set bits of a result, read
   in ascending order, are the results sorted by name: a page needs no sort.
 
@@ -30,15 +33,16 @@ checks that both give the same records.
 from __future__ import annotations
 
 import threading
-import uuid
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from directory.catalogue import selectors
-from directory.models import Organisation, SearchIndexState, Service, ServiceCategory
+from django.conf import settings
 
-FACETS_KEY = "facets"
+from directory.catalogue import selectors
+from directory.data_version import DataVersion, data_version_get
+from directory.models import Organisation, Service, ServiceCategory
 
 CATEGORY_TOP = "category:top"
 
@@ -75,7 +79,8 @@ def positions_of(bits: int, *, limit: int | None = None) -> Iterator[int]:
 
 @dataclass
 class FacetIndex:
-    token: uuid.UUID | None
+    #: The data version read before the index was built from the data.
+    version: DataVersion | None
     service_ids: list[int]
     service_position: dict[int, int]
     service_organisation: list[int]  # service position -> organisation position
@@ -90,8 +95,13 @@ class FacetIndex:
     organisation_values: dict[str, dict]
     #: The facets' reference data, kept with the index (set by ``ReferenceData.current``).
     reference: object = None
-    #: Recent text matches, (model, text) -> ids by relevance (``facets._text_matches``).
+    #: When it was built (``time.monotonic()``): an index has a maximum age.
+    built_at: float = field(default_factory=time.monotonic)
+    #: Recent text matches, (model, text) -> (bits of the matching records, bits of those
+    #: whose name matches), least recently used first (``facets._text_matches``).
     text_matches: OrderedDict = field(default_factory=OrderedDict)
+    #: What ``text_matches`` holds, in bytes: bounded by ``DIRECTORY_TEXT_CACHE_BYTES``.
+    text_bytes: int = 0
     text_lock: threading.Lock = field(default_factory=threading.Lock)
 
     # --- Converting between ids and bits ------------------------------------------------
@@ -138,7 +148,7 @@ class FacetIndex:
         return values
 
 
-def _build(token) -> FacetIndex:
+def _build(version: DataVersion | None) -> FacetIndex:
     services = list(Service.objects.order_by("name", "pk").values_list("pk", "organisation_id"))
     organisations = list(Organisation.objects.order_by("name", "pk").values_list("pk", "kind"))
     service_ids = [pk for pk, _ in services]
@@ -189,7 +199,7 @@ def _build(token) -> FacetIndex:
         n_organisations,
     )
     index = FacetIndex(
-        token=token,
+        version=version,
         service_ids=service_ids,
         service_position=service_position,
         service_organisation=service_organisation,
@@ -219,32 +229,38 @@ def _build(token) -> FacetIndex:
 
 _lock = threading.Lock()
 _current: FacetIndex | None = None
+#: An index built from this thread's uncommitted writes: never shared.
+_private = threading.local()
 
 
-def _token():
-    token = SearchIndexState.objects.filter(key=FACETS_KEY).values_list("token", flat=True).first()
-    if token is None:
-        token = SearchIndexState.objects.get_or_create(key=FACETS_KEY)[0].token
-    return token
+def _fresh(index: FacetIndex | None, version: DataVersion) -> bool:
+    """Whether ``index`` may answer a reader who read ``version`` (a newer index may)."""
+    if index is None or index.version is None:
+        return False
+    if time.monotonic() - index.built_at > settings.DIRECTORY_INDEX_MAX_AGE:
+        return False
+    if not version.shared:
+        return index.version == version
+    return index.version.shared and index.version.committed >= version.committed
 
 
 def facet_index_current() -> FacetIndex:
     """The index of the data as this connection sees it (one query when it is current)."""
     global _current
-    token = _token()
+    version = data_version_get()
+    if not version.shared:
+        index = getattr(_private, "index", None)
+        if not _fresh(index, version):
+            index = _build(version)
+            _private.index = index
+        return index
+    _private.index = None
     index = _current
-    if index is not None and index.token == token:
+    if _fresh(index, version):
         return index
     with _lock:
         index = _current
-        if index is None or index.token != token:
-            index = _build(token)
+        if not _fresh(index, version):
+            index = _build(version)
             _current = index
     return index
-
-
-def facet_index_invalidate() -> None:
-    """Mark the index stale, in the current transaction (after any write it depends on)."""
-    updated = SearchIndexState.objects.filter(key=FACETS_KEY).update(token=uuid.uuid4())
-    if not updated:
-        SearchIndexState.objects.create(key=FACETS_KEY)

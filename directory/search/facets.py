@@ -17,7 +17,7 @@ Rules:
 
 Two engines apply these rules. The search page counts and pages with the
 in-memory facet index (``directory/search/facet_index.py``): a constant number of
-queries (the index token, reference data 4, the text match 1–2, a signed-in
+queries (the data version, reference data 4, the text match 1–2, a signed-in
 member's visible sets 1–2, the page 1 and its prefetches 2). The map data
 and location lists filter with SQL semi-joins (``services_matching``,
 ``organisations_matching``) so that the database can aggregate locations.
@@ -26,9 +26,11 @@ A test checks that both engines return the same records.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import QueryDict
@@ -96,7 +98,7 @@ _SERVICE_THROUGH = {
 class ReferenceData:
     """The vocabularies the facets offer (4 small queries to load).
 
-    :meth:`current` keeps them with the facet index, whose token also changes
+    :meth:`current` keeps them with the facet index, whose data version also moves
     when reference rows are written: searches then read them from memory.
     """
 
@@ -344,15 +346,17 @@ def organisations_matching(*, user, filters: SearchFilters, reference: Reference
     return _apply(organisations, _organisation_conditions(filters, reference, services))
 
 
-TEXT_CACHE_SIZE = 256
-
-
-def _text_matches(model, text: str, index: FacetIndex) -> tuple[list[int], list[int]]:
-    """Ids whose document matches the text, and among them those whose name does.
+def _text_matches(model, text: str, index: FacetIndex) -> tuple[int, int]:
+    """Bits (index positions) of the records whose document matches the text, and of
+    those among them whose name does.
 
     Names first, then the others, each by name: relevance that the indexes
     answer alone. Kept with the facet index (so dropped with it after any
-    write): a popular word matches thousands of records.
+    write), least recently used first, within ``DIRECTORY_TEXT_CACHE_BYTES``:
+    a bitset costs one bit per record of the index (2.5 KB at 20,000
+    services) however many records match, where a list of ids cost about 36
+    bytes per match (700 KB for a popular word) and a cache bounded by count
+    could grow to hundreds of megabytes per process.
     """
     key = (model._meta.label, text)
     with index.text_lock:
@@ -362,15 +366,27 @@ def _text_matches(model, text: str, index: FacetIndex) -> tuple[list[int], list[
             return cached
     if model is Service:
         document_q, name_q = service_text_q(text), service_name_q(text)
+        bits_of = index.service_bits
     else:
         document_q, name_q = organisation_text_q(text), organisation_name_q(text)
+        bits_of = index.organisation_bits
     documents, names = matching_ids(model.objects.filter(document_q), model.objects.filter(name_q))
-    matches = (documents, names)
-    with index.text_lock:
-        index.text_matches[key] = matches
-        while len(index.text_matches) > TEXT_CACHE_SIZE:
-            index.text_matches.popitem(last=False)
+    matches = (bits_of(documents), bits_of(names))
+    size = _text_match_size(matches)
+    budget = settings.DIRECTORY_TEXT_CACHE_BYTES
+    if size <= budget:
+        with index.text_lock:
+            if key not in index.text_matches:
+                index.text_matches[key] = matches
+                index.text_bytes += size
+                while index.text_bytes > budget:
+                    _, dropped = index.text_matches.popitem(last=False)
+                    index.text_bytes -= _text_match_size(dropped)
     return matches
+
+
+def _text_match_size(matches: tuple[int, int]) -> int:
+    return sum(sys.getsizeof(bits) for bits in matches)
 
 
 def _selected_bits(
@@ -473,7 +489,7 @@ def _search(*, user, filters: SearchFilters, reference: ReferenceData, index: Fa
         services = index.service_bits(service_pool(user=user).values_list("pk", flat=True))
     else:
         services = index.public_services
-    service_matches = service_names = None
+    service_matches = service_names = 0
     if filters.q:
         service_matches, service_names = _text_matches(Service, filters.q, index)
     if filters.subject == ORGANISATIONS:
@@ -487,10 +503,8 @@ def _search(*, user, filters: SearchFilters, reference: ReferenceData, index: Fa
             table = index.organisation_values
         first = 0
         if filters.q:
-            own, names = _text_matches(Organisation, filters.q, index)
-            by_service = index.organisations_of(services & index.service_bits(service_matches))
-            organisations &= index.organisation_bits(own) | by_service
-            first = index.organisation_bits(names)
+            own, first = _text_matches(Organisation, filters.q, index)
+            organisations &= own | index.organisations_of(services & service_matches)
         selected = {
             facet: bits
             for facet in FACETS
@@ -505,8 +519,8 @@ def _search(*, user, filters: SearchFilters, reference: ReferenceData, index: Fa
         )
     else:
         table = index.service_values
-        if service_matches is not None:
-            services &= index.service_bits(service_matches)
+        if filters.q:
+            services &= service_matches
         selected = {
             facet: bits
             for facet in FACETS
@@ -516,7 +530,7 @@ def _search(*, user, filters: SearchFilters, reference: ReferenceData, index: Fa
         results = _IndexedResults(
             matched=matched,
             ids=index.service_ids,
-            first=index.service_bits(service_names) if filters.q else 0,
+            first=service_names,
             queryset=_service_results_queryset(),
         )
     return results, _facets(filters, reference, counts)

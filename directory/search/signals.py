@@ -1,30 +1,28 @@
-"""Signal handlers that keep the search structures current after ORM writes.
+"""Signal handlers that keep the search documents current after ORM writes.
 
 Connected once by :meth:`directory.apps.DirectoryConfig.ready`. Every write
 that can change a search document (a service, its organisation, its
 categories, its locations, a category's label) ends in
-:func:`directory.search.text.search_vectors_refresh`; every other write the facet
-index depends on (statuses, territories, languages, deletions) ends in
-:func:`directory.search.facet_index.facet_index_invalidate`. Both write in the
-current transaction, so the services other engineers write never need to
-call them. Writes that send no signal (``bulk_create``, ``QuerySet.update``,
-raw SQL, ``loaddata``) must call ``search_vectors_refresh`` themselves.
+:func:`directory.search.text.search_vectors_refresh`, in the current
+transaction, so the services other engineers write never need to call it.
+Writes that send no signal (``bulk_create``, ``QuerySet.update``, raw SQL,
+``loaddata``) must call ``search_vectors_refresh`` themselves.
+
+The in-memory facet index follows the directory's data version, which
+every directory write moves after commit (``directory/data_version.py``
+connects its own handlers).
 """
 
 from django.db.backends.signals import connection_created
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from directory.models import (
-    ClientStatus,
-    Language,
     Location,
     Organisation,
     Service,
     ServiceAtLocation,
     ServiceCategory,
-    Territory,
 )
-from directory.search.facet_index import facet_index_invalidate
 from directory.search.text import search_vectors_refresh, sqlite_functions_register
 
 
@@ -85,13 +83,6 @@ def _service_relation_changed(sender, instance, action, reverse, pk_set, **kwarg
         search_vectors_refresh(services=list(pk_set or ()))
 
 
-def _facets_changed(sender, action=None, raw=False, **kwargs):
-    """A write the facet index depends on, but no search document does."""
-    if raw or action in {"pre_add", "pre_remove", "pre_clear"}:
-        return
-    facet_index_invalidate()
-
-
 def connect() -> None:
     connection_created.connect(sqlite_functions_register, dispatch_uid="directory_sqlite_fold")
     post_save.connect(_service_saved, sender=Service, dispatch_uid="directory_search_service")
@@ -118,27 +109,3 @@ def connect() -> None:
         sender=Service.locations.through,
         dispatch_uid="directory_search_service_locations",
     )
-    for relation in (
-        Service.client_statuses,
-        Service.territories,
-        Service.languages,
-        Organisation.territories,
-    ):
-        m2m_changed.connect(
-            _facets_changed,
-            sender=relation.through,
-            dispatch_uid=f"directory_facets_{relation.through._meta.model_name}",
-        )
-    for model in (ServiceCategory, Territory, ClientStatus, Language):
-        # The facets' reference data is kept with the index.
-        post_save.connect(
-            _facets_changed,
-            sender=model,
-            dispatch_uid=f"directory_facets_{model._meta.model_name}_saved",
-        )
-    for model in (Service, Organisation, ServiceCategory, Territory, ClientStatus, Language):
-        post_delete.connect(
-            _facets_changed,
-            sender=model,
-            dispatch_uid=f"directory_facets_{model._meta.model_name}_deleted",
-        )

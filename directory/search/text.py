@@ -33,6 +33,7 @@ from django.db.models import BooleanField, F, Func, Q, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Contains
 
+from directory.data_version import data_version_bump
 from directory.models import (
     Location,
     Organisation,
@@ -40,7 +41,6 @@ from directory.models import (
     ServiceAtLocation,
     ServiceCategory,
 )
-from directory.search.facet_index import facet_index_invalidate
 
 #: The text search configuration created by migration 0004_search_vector (PostgreSQL only).
 SEARCH_CONFIG = "french_unaccent"
@@ -128,11 +128,11 @@ def search_vectors_refresh(
     ``organisations`` also rebuilds every service of those organisations,
     since a service's document carries its organisation's name and acronym.
     Ids or instances; ``None`` means "none of this kind". Two statements at
-    most, whatever the number of ids (no vector on SQLite). It also marks the
-    in-memory facet index stale, so that one call after a bulk write keeps
-    every search structure current.
+    most, whatever the number of ids (no vector on SQLite). It also bumps the
+    directory's data version (after commit), so that one call after a bulk
+    write keeps every search structure current.
     """
-    facet_index_invalidate()
+    data_version_bump()
     if not uses_full_text_search():
         return
     service_ids = _ids(services)
@@ -153,7 +153,7 @@ def search_vectors_refresh(
 
 def search_vectors_refresh_all() -> None:
     """Rebuild every document (after a bulk import, or when the configuration changes)."""
-    facet_index_invalidate()
+    data_version_bump()
     if not uses_full_text_search():
         return
     with connection.cursor() as cursor:

@@ -26,6 +26,7 @@ from django.utils import translation
 
 from directory import access
 from directory.editing import services as editing
+from directory.editing.review import change_request_review
 from directory.models import ChangeRequest, Membership, Organisation, PublicationState
 from tests.directory.test_editing import form_data
 from tests.factories import (
@@ -149,7 +150,9 @@ def _change_request(world: World):
 
 def _approve_in_admin(client, user, world) -> bool:
     url = reverse("directory_validation:review", args=[world.change_request.pk])
-    client.post(url, {"action": "approve", "comment": ""})
+    # What the review page shows (for those it opens to), as its form would post it back.
+    seen = change_request_review(world.change_request).fingerprint
+    client.post(url, {"action": "approve", "seen": seen, "comment": ""})
     world.change_request.refresh_from_db()
     return world.change_request.status == ChangeRequest.Status.APPROVED
 
@@ -163,7 +166,10 @@ def _send_back_in_admin(client, user, world) -> bool:
 
 def _approve_through_the_service(client, user, world) -> bool:
     try:
-        editing.change_request_approve(change_request=world.change_request, reviewer=user)
+        seen = change_request_review(world.change_request).fingerprint
+        editing.change_request_approve(
+            change_request=world.change_request, reviewer=user, seen=seen
+        )
     except PermissionDenied:
         return False
     return True

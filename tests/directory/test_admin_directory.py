@@ -1,5 +1,6 @@
 """Staff side in the Wagtail admin: the validation queue, reviews, and the directory viewsets."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -55,6 +56,11 @@ def change_request(organisation, organisation_admin):
         proposed={"mission": "Une mission toute neuve."},
         previous={"mission": organisation.mission},
     )
+
+
+def seen_on(page) -> str:
+    """The fingerprint the review page posts back with its approval."""
+    return re.search(r'name="seen" value="([0-9a-f]+)"', page.content.decode()).group(1)
 
 
 def review_url(change_request) -> str:
@@ -165,13 +171,23 @@ def test_review_shows_many_to_many_changes_with_their_labels(
 
 
 def test_approving_in_the_admin_applies_the_request(staff_client, change_request, organisation):
-    response = staff_client.post(review_url(change_request), {"action": "approve", "comment": ""})
+    seen = seen_on(staff_client.get(review_url(change_request)))
+    response = staff_client.post(
+        review_url(change_request), {"action": "approve", "seen": seen, "comment": ""}
+    )
 
     organisation.refresh_from_db()
     assert response.status_code == 302
     assert response["Location"] == VALIDATION_URL
     assert organisation.mission == "Une mission toute neuve."
     assert ChangeRequest.objects.get(pk=change_request.pk).status == ChangeRequest.Status.APPROVED
+
+
+def test_a_review_post_without_a_known_action_changes_nothing(staff_client, change_request):
+    response = staff_client.post(review_url(change_request), {"action": "publish"})
+
+    assert response.status_code == 400
+    assert ChangeRequest.objects.get(pk=change_request.pk).is_pending
 
 
 def test_sending_back_in_the_admin_needs_a_comment(staff_client, change_request, organisation):
@@ -195,10 +211,12 @@ def test_review_warns_of_a_conflict_and_refuses_approval(
 ):
     Organisation.objects.filter(pk=organisation.pk).update(mission="Corrigée entre-temps.")
 
-    page = staff_client.get(review_url(change_request)).content.decode()
-    response = staff_client.post(review_url(change_request), {"action": "approve"})
+    page = staff_client.get(review_url(change_request))
+    response = staff_client.post(
+        review_url(change_request), {"action": "approve", "seen": seen_on(page)}
+    )
 
-    assert 'value="approve" class="button" disabled' in page
+    assert 'value="approve" class="button" disabled' in page.content.decode()
     assert response.status_code == 400
     organisation.refresh_from_db()
     assert organisation.mission == "Corrigée entre-temps."

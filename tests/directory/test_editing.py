@@ -1,5 +1,7 @@
 """Self-service editing: organisations propose, staff validate, history is kept."""
 
+import re
+
 import pytest
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +14,7 @@ from directory import access
 from directory.editing import services as editing
 from directory.editing.fields import snapshot
 from directory.editing.forms import form_class_for
+from directory.editing.review import change_request_review
 from directory.models import (
     ChangeRequest,
     Location,
@@ -43,6 +46,14 @@ def french_site():
 
 
 NEW_MISSION = "Accueillir, accompagner et loger les personnes immigrantes en Estrie."
+
+
+def approve(*, change_request, reviewer, **kwargs):
+    """Approve as a validator does: having just seen the review page of the request."""
+    seen = change_request_review(ChangeRequest.objects.get(pk=change_request.pk)).fingerprint
+    return editing.change_request_approve(
+        change_request=change_request, reviewer=reviewer, seen=seen, **kwargs
+    )
 
 
 def form_data(record, **overrides) -> dict:
@@ -146,7 +157,7 @@ def test_public_keeps_seeing_the_published_version_until_approval(
     assert old_mission in page.content.decode()
     assert NEW_MISSION not in page.content.decode()
 
-    editing.change_request_approve(change_request=ChangeRequest.objects.get(), reviewer=staff)
+    approve(change_request=ChangeRequest.objects.get(), reviewer=staff)
 
     assert Organisation.objects.published().get(pk=organisation.pk).mission == NEW_MISSION
     assert NEW_MISSION in client.get(organisation.get_absolute_url()).content.decode()
@@ -159,9 +170,7 @@ def test_approval_applies_the_values_and_marks_the_record_verified(
     organisation.save()
     submit(organisation_admin, organisation, mission=NEW_MISSION)
 
-    editing.change_request_approve(
-        change_request=ChangeRequest.objects.get(), reviewer=staff, comment="Merci !"
-    )
+    approve(change_request=ChangeRequest.objects.get(), reviewer=staff, comment="Merci !")
 
     organisation.refresh_from_db()
     change_request = ChangeRequest.objects.get()
@@ -180,7 +189,7 @@ def test_approval_is_recorded_in_the_history_with_its_request(
     submit(organisation_admin, organisation, mission=NEW_MISSION)
     change_request = ChangeRequest.objects.get()
 
-    editing.change_request_approve(change_request=change_request, reviewer=staff)
+    approve(change_request=change_request, reviewer=staff)
 
     entry = RecordHistory.objects.get(organisation=organisation)
     assert entry.channel == RecordHistory.Channel.CHANGE_REQUEST
@@ -202,7 +211,7 @@ def test_many_to_many_and_phone_changes_are_applied_on_approval(
     change_request = ChangeRequest.objects.get()
     assert change_request.proposed["territories"] == ["sherbrooke"]
 
-    editing.change_request_approve(change_request=change_request, reviewer=staff)
+    approve(change_request=change_request, reviewer=staff)
 
     assert list(organisation.territories.all()) == [sherbrooke]
     assert Phone.objects.get(organisation=organisation).number == "819 555-0101"
@@ -213,7 +222,7 @@ def test_approval_is_refused_when_the_field_changed_since(organisation_admin, or
     Organisation.objects.filter(pk=organisation.pk).update(mission="Corrigé par l'équipe.")
 
     with pytest.raises(editing.ChangeRequestConflict):
-        editing.change_request_approve(change_request=ChangeRequest.objects.get(), reviewer=staff)
+        approve(change_request=ChangeRequest.objects.get(), reviewer=staff)
 
     organisation.refresh_from_db()
     assert organisation.mission == "Corrigé par l'équipe."
@@ -224,7 +233,7 @@ def test_approval_keeps_changes_made_since_to_other_fields(organisation_admin, o
     submit(organisation_admin, organisation, mission=NEW_MISSION)
     Organisation.objects.filter(pk=organisation.pk).update(website="https://sanc.example.org")
 
-    editing.change_request_approve(change_request=ChangeRequest.objects.get(), reviewer=staff)
+    approve(change_request=ChangeRequest.objects.get(), reviewer=staff)
 
     organisation.refresh_from_db()
     assert organisation.mission == NEW_MISSION
@@ -234,10 +243,10 @@ def test_approval_keeps_changes_made_since_to_other_fields(organisation_admin, o
 def test_only_a_pending_request_can_be_approved(organisation_admin, organisation, staff):
     submit(organisation_admin, organisation, mission=NEW_MISSION)
     change_request = ChangeRequest.objects.get()
-    editing.change_request_approve(change_request=change_request, reviewer=staff)
+    approve(change_request=change_request, reviewer=staff)
 
     with pytest.raises(ValidationError):
-        editing.change_request_approve(change_request=change_request, reviewer=staff)
+        approve(change_request=change_request, reviewer=staff)
 
 
 # --- Sending back --------------------------------------------------------------------------
@@ -420,7 +429,7 @@ def test_approving_a_new_service_publishes_it(organisation_admin, organisation, 
         user=organisation_admin, target=service, data=form_data(service, name="Francisation")
     )
 
-    editing.change_request_approve(change_request=ChangeRequest.objects.get(), reviewer=staff)
+    approve(change_request=ChangeRequest.objects.get(), reviewer=staff)
 
     assert Service.objects.published().get().name == "Francisation"
 
@@ -435,7 +444,7 @@ def test_a_new_location_of_a_published_organisation_waits_for_approval(
 
     assert outcome.record is None
     assert not organisation.locations.exists()
-    editing.change_request_approve(change_request=outcome.change_request, reviewer=staff)
+    approve(change_request=outcome.change_request, reviewer=staff)
     created = organisation.locations.get()
     assert created.name == "Antenne de Magog"
     assert ChangeRequest.objects.get().location == created
@@ -448,7 +457,7 @@ def test_archiving_a_published_service_waits_for_approval(organisation_admin, or
 
     service.refresh_from_db()
     assert service.state == PublicationState.PUBLISHED
-    editing.change_request_approve(change_request=outcome.change_request, reviewer=staff)
+    approve(change_request=outcome.change_request, reviewer=staff)
     service.refresh_from_db()
     assert service.state == PublicationState.ARCHIVED
 
@@ -461,7 +470,7 @@ def test_service_edit_with_locations_is_proposed_by_uuid(organisation_admin, org
 
     change_request = ChangeRequest.objects.get()
     assert change_request.proposed == {"locations": [str(location.uuid)]}
-    editing.change_request_approve(change_request=change_request, reviewer=staff)
+    approve(change_request=change_request, reviewer=staff)
     assert list(service.locations.all()) == [location]
 
 
@@ -483,6 +492,136 @@ def test_submitting_a_draft_for_verification_makes_it_pending(draft_admin, draft
     assert change_request.kind == ChangeRequest.Kind.CREATE
     with pytest.raises(ValidationError):
         editing.record_submit_for_verification(user=draft_admin, record=draft_organisation)
+
+
+# --- Staff approve exactly what they saw -------------------------------------------------------
+
+SCAM_URL = "https://arnaque.example.com/paiement"
+
+
+def review_page(client, change_request):
+    return client.get(reverse("directory_validation:review", args=[change_request.pk]))
+
+
+def seen_on(page) -> str:
+    return re.search(r'name="seen" value="([0-9a-f]+)"', page.content.decode()).group(1)
+
+
+@pytest.fixture
+def new_service(organisation_admin, organisation):
+    """A service the organisation created: awaiting verification, with its creation request."""
+    service = Service(organisation=organisation)
+    outcome = editing.change_request_submit(
+        user=organisation_admin,
+        target=service,
+        data=form_data(service, name="Francisation", url="https://sanc.example.org/cours"),
+    )
+    return outcome.record
+
+
+def test_review_of_a_new_service_shows_its_values_now_and_what_changed(
+    organisation_admin, new_service, staff, client
+):
+    submit(organisation_admin, new_service, url=SCAM_URL)
+    client.force_login(staff)
+
+    review = change_request_review(ChangeRequest.objects.get())
+    page = review_page(client, ChangeRequest.objects.get()).content.decode()
+
+    assert review.changed_since_submission == ["url"]
+    assert SCAM_URL in page
+    assert "https://sanc.example.org/cours" in page  # what it was when submitted, beside it
+
+
+def test_approval_is_refused_when_a_new_service_changed_while_staff_reviewed_it(
+    organisation_admin, new_service, staff, client
+):
+    client.force_login(staff)
+    change_request = ChangeRequest.objects.get()
+    seen = seen_on(review_page(client, change_request))
+    submit(organisation_admin, new_service, url=SCAM_URL)  # while the page is open
+
+    response = client.post(
+        reverse("directory_validation:review", args=[change_request.pk]),
+        {"action": "approve", "seen": seen},
+    )
+
+    new_service.refresh_from_db()
+    assert response.status_code == 409
+    assert new_service.state == PublicationState.PENDING
+    assert ChangeRequest.objects.get().is_pending
+    assert SCAM_URL in response.content.decode()  # the page now shows what approval would publish
+    assert seen_on(response) != seen
+
+
+def test_approving_a_new_service_publishes_what_the_reviewer_saw_and_records_it(
+    organisation_admin, new_service, staff, client
+):
+    submit(organisation_admin, new_service, url=SCAM_URL)
+    client.force_login(staff)
+    change_request = ChangeRequest.objects.get()
+    seen = seen_on(review_page(client, change_request))
+
+    client.post(
+        reverse("directory_validation:review", args=[change_request.pk]),
+        {"action": "approve", "seen": seen},
+    )
+
+    change_request.refresh_from_db()
+    assert Service.objects.published().get().url == SCAM_URL
+    assert change_request.status == ChangeRequest.Status.APPROVED
+    assert change_request.proposed["url"] == SCAM_URL  # what was approved, not what was submitted
+
+
+def test_a_draft_organisation_changed_after_it_was_submitted_is_refused_as_first_seen(
+    draft_admin, draft_organisation, staff
+):
+    change_request = editing.record_submit_for_verification(
+        user=draft_admin, record=draft_organisation
+    )
+    seen = change_request_review(ChangeRequest.objects.get(pk=change_request.pk)).fingerprint
+    submit(
+        draft_admin,
+        draft_organisation,
+        **{"phones-0-number": "900 555-0199", "phones-0-kind": "voice"},
+    )
+
+    with pytest.raises(editing.ChangeRequestChanged):
+        editing.change_request_approve(change_request=change_request, reviewer=staff, seen=seen)
+
+    draft_organisation.refresh_from_db()
+    assert draft_organisation.state == PublicationState.PENDING
+
+
+def test_the_locations_of_a_new_organisation_are_part_of_what_staff_approve(
+    draft_admin, draft_organisation, staff, reference_data
+):
+    location = LocationFactory(organisation=draft_organisation, address="12 rue King")
+    change_request = editing.record_submit_for_verification(
+        user=draft_admin, record=draft_organisation
+    )
+    review = change_request_review(ChangeRequest.objects.get(pk=change_request.pk))
+    assert [entry.label for entry in review.locations] == [str(location)]
+    submit(draft_admin, location, address="1 chemin de l'Arnaque")
+
+    with pytest.raises(editing.ChangeRequestChanged):
+        editing.change_request_approve(
+            change_request=change_request, reviewer=staff, seen=review.fingerprint
+        )
+
+
+def test_approval_without_the_fingerprint_of_the_review_changes_nothing(
+    organisation_admin, organisation, staff
+):
+    submit(organisation_admin, organisation, mission=NEW_MISSION)
+
+    with pytest.raises(editing.ChangeRequestChanged):
+        editing.change_request_approve(
+            change_request=ChangeRequest.objects.get(), reviewer=staff, seen=""
+        )
+
+    organisation.refresh_from_db()
+    assert organisation.mission != NEW_MISSION
 
 
 def test_withdrawing_a_request_leaves_the_record_unchanged(organisation_admin, organisation):
@@ -538,7 +677,7 @@ def test_reviewing_is_for_staff_only(organisation_admin, organisation):
     change_request = ChangeRequestFactory(organisation=organisation)
 
     with pytest.raises(PermissionDenied):
-        editing.change_request_approve(change_request=change_request, reviewer=organisation_admin)
+        approve(change_request=change_request, reviewer=organisation_admin)
     with pytest.raises(PermissionDenied):
         editing.change_request_send_back(
             change_request=change_request, reviewer=organisation_admin, comment="Non."
@@ -607,7 +746,7 @@ def test_submitter_is_told_of_the_approval(
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        editing.change_request_approve(change_request=ChangeRequest.objects.get(), reviewer=staff)
+        approve(change_request=ChangeRequest.objects.get(), reviewer=staff)
 
     (message,) = mailoutbox
     assert message.to == [organisation_admin.email]

@@ -15,6 +15,7 @@ from directory.models import (
     ServiceCategory,
     Territory,
 )
+from directory.search.facet_index import facet_index_current
 from directory.search.facets import ReferenceData, SearchFilters, directory_search
 from directory.search.text import fold, search_vectors_refresh
 from tests.factories import MembershipFactory, OrganisationFactory, ServiceFactory
@@ -113,15 +114,16 @@ def test_category_cleared_from_the_category_side_updates_the_documents(client, r
     assert names(search(client, q="logement")) == set()
 
 
-def test_bulk_refresh_is_three_statements_whatever_the_number_of_records(
+def test_bulk_refresh_is_two_statements_whatever_the_number_of_records(
     reference_data, django_assert_num_queries
 ):
-    # The facet index token, the organisations' documents, the services' documents.
+    # The organisations' documents, the services' documents (the data version moves after
+    # commit, without a statement of its own inside the transaction).
     organisations = OrganisationFactory.create_batch(3)
     services = [ServiceFactory(organisation=o) for o in organisations for _ in range(3)]
     Organisation.objects.update(search_vector=None)
     Service.objects.update(search_vector=None)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         search_vectors_refresh(services=services[:4], organisations=organisations[2:])
     refreshed = set(
         Service.objects.filter(search_vector__isnull=False).values_list("pk", flat=True)
@@ -386,6 +388,34 @@ def test_search_needs_a_constant_few_queries_once_the_facet_index_is_built(
     assert result.count == 25
     with django_assert_num_queries(4):  # the same text again: its matches are kept
         directory_search(user=None, filters=filters, reference=reference)
+
+
+def test_recent_text_matches_are_kept_within_a_byte_budget(reference_data, settings):
+    _populate(25)
+    reference = ReferenceData.load()
+    index = facet_index_current()
+    # Five texts that match every service by its name: five entries of the same size.
+    texts = ("service", "services", "integration", "intégration", "Service")
+    directory_search(user=None, filters=SearchFilters(q=texts[0]), reference=reference)
+    one = index.text_bytes
+    settings.DIRECTORY_TEXT_CACHE_BYTES = 2 * one
+
+    for text in texts[1:]:
+        directory_search(user=None, filters=SearchFilters(q=text), reference=reference)
+
+    assert [text for _, text in index.text_matches] == ["intégration", "Service"]
+    assert index.text_bytes == 2 * one
+
+
+def test_text_matches_larger_than_the_budget_are_not_kept(reference_data, settings):
+    _populate(3)
+    settings.DIRECTORY_TEXT_CACHE_BYTES = 0
+
+    directory_search(
+        user=None, filters=SearchFilters(q="integration"), reference=ReferenceData.load()
+    )
+
+    assert not facet_index_current().text_matches
 
 
 # --- The facet index and the SQL filters agree ------------------------------------------------
