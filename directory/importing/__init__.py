@@ -123,9 +123,9 @@ def directory_import(
             for row in rows:
                 planner.add_row(row)
         elif file_format == HSDS_JSON:
-            records = HsdsPlanner.records(content)
+            records, check_strings = HsdsPlanner.records(content)
             report.total = len(records)
-            planner = HsdsPlanner(vocabulary, problems)
+            planner = HsdsPlanner(vocabulary, problems, check_strings=check_strings)
             for number, record in enumerate(records, start=1):
                 planner.add_record(number, record)
         else:

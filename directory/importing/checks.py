@@ -24,6 +24,7 @@ from .common import (
     Problems,
     Progress,
     ServicePlan,
+    shorten,
 )
 from .csv_template import ORGANISATION_FIELDS, SERVICE_FIELDS
 
@@ -121,7 +122,7 @@ def validate(
                         "Several organisations are named « %(name)s »: "
                         "add the organisme_id column to say which."
                     )
-                    % {"name": plan.name},
+                    % {"name": shorten(plan.name)},
                 )
             elif same_name:
                 plan.instance = same_name[0]
@@ -163,7 +164,7 @@ def validate(
                 )
                 % {
                     "place": _place(csv_format, first.line),
-                    "organisation": first.organisation.name,
+                    "organisation": shorten(first.organisation.name),
                 },
             )
         if plan.uuid and plan.uuid in matcher.services_by_uuid:
@@ -184,7 +185,7 @@ def validate(
                         "This organisation has several services named « %(name)s »: "
                         "add the service_id column to say which."
                     )
-                    % {"name": plan.name},
+                    % {"name": shorten(plan.name)},
                 )
             elif same_name:
                 plan.instance = same_name[0]

@@ -243,8 +243,15 @@ def lookup_list(
     return found
 
 
+def shorten(value, length: int = 80) -> str:
+    """A value quoted in a message, cut if long: an error list must stay readable."""
+    text = str(value)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 def _quoted(values: list[str]) -> dict:
-    return {"values": ", ".join(f"« {value} »" for value in values)}
+    shown = ", ".join(f"« {shorten(value)} »" for value in values[:20])
+    return {"values": shown + (", …" if len(values) > 20 else "")}
 
 
 def unknown_categories(values: list[str]) -> str:
@@ -334,7 +341,7 @@ def parse_choice(
         line,
         column,
         _("Unknown value « %(value)s ». Accepted values: %(choices)s.")
-        % {"value": raw, "choices": ", ".join(choices.values)},
+        % {"value": shorten(raw), "choices": ", ".join(choices.values)},
     )
     return None
 

@@ -44,6 +44,7 @@ from .common import (
     parse_uuid,
     phone_key,
     row_may_have_problems,
+    shorten,
     unknown_categories,
     unknown_languages,
     unknown_statuses,
@@ -469,7 +470,7 @@ class TablePlanner:
                 line,
                 "organisme_id",
                 _("Line %(line)s gives another identifier to the organisation « %(name)s ».")
-                % {"line": plan.line, "name": plan.name},
+                % {"line": plan.line, "name": shorten(plan.name)},
             )
             return None
         plan.uuid = plan.uuid or identifier
@@ -535,7 +536,11 @@ class TablePlanner:
                     "« %(value)s » differs from the organisation's value "
                     "on line %(line)s (« %(other)s »)."
                 )
-                % {"value": value, "line": plan.value_lines[model_field], "other": current},
+                % {
+                    "value": shorten(value),
+                    "line": plan.value_lines[model_field],
+                    "other": shorten(current),
+                },
             )
 
     def _merge_attr(self, plan, line: int, column: str, attribute: str, value) -> None:
@@ -552,7 +557,7 @@ class TablePlanner:
                     "« %(value)s » differs from the value given on an earlier line "
                     "for this organisation (« %(other)s »)."
                 )
-                % {"value": value, "other": current},
+                % {"value": shorten(value), "other": shorten(current)},
             )
 
     def _record_meta(self, plan, line: int, row: dict[str, str]) -> None:

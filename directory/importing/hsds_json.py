@@ -6,6 +6,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass
+from itertools import accumulate
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +22,7 @@ from directory.opendata import hsds
 from directory.search.text import fold
 
 from .common import (
+    MAX_CELL_CHARACTERS,
     MAX_RECORDS,
     ImportRefused,
     LocationPlan,
@@ -36,6 +38,7 @@ from .common import (
     parse_phone,
     parse_postal_code,
     parse_uuid,
+    shorten,
     unknown_languages,
     unknown_territories,
 )
@@ -44,8 +47,21 @@ from .common import (
 
 MAX_DEPTH = 32
 MAX_NUMBER_DIGITS = 40
-# What changes the depth: brackets outside strings (strings are skipped whole).
+# Choices, computed once (Django computes ``.values`` at each call).
+_PHONE_KINDS = frozenset(Phone.Kind.values)
+_LOCATION_KINDS = frozenset(Location.Kind.values)
+_SERVICE_STATUSES = frozenset(ServiceStatus.values)
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}.__getitem__
+# Escapes of what text may not hold (control characters, surrogates, noncharacters). A
+# surrogate pair (an emoji written \ud83d\ude00) matches too: the records are then checked
+# one string at a time, which tells a pair from a lone surrogate.
+_FORBIDDEN_ESCAPE = re.compile(
+    r"\\u(?:00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])"
+    r"|[dD][89a-fA-F][0-9a-fA-F]{2}|[fF][dD][dDeE][0-9a-fA-F]|[fF]{3}[eEfF])"
+)
 
 
 class _NumberTooLong(ValueError):
@@ -67,7 +83,14 @@ def _parse_float(text: str) -> float:
 
 
 def _check_depth(text: str) -> None:
-    """Refuses JSON nested deeper than :data:`MAX_DEPTH`, in one pass over the text."""
+    """Refuses JSON nested deeper than :data:`MAX_DEPTH`, at the speed of a regex.
+
+    Strings are removed, then the brackets left are summed; only a file
+    found too deep is scanned again, to say at which line.
+    """
+    brackets = _NOT_BRACKETS.sub("", _JSON_STRING.sub("", text))
+    if max(accumulate(map(_DEPTH_STEP, brackets)), default=0) <= MAX_DEPTH:
+        return
     depth = 0
     for match in _JSON_TOKENS.finditer(text):
         bracket = match.group()
@@ -90,6 +113,17 @@ def _check_depth(text: str) -> None:
             depth -= 1
 
 
+def _strings_may_have_problems(text: str) -> bool:
+    """Whether some string of the JSON text may be too long or hold what text may not
+    (then every string is checked, with its path): false for nearly every file, fast."""
+    longest = max(map(len, _JSON_STRING.findall(text)), default=0)
+    return (
+        longest > MAX_CELL_CHARACTERS  # written length: at least the string's own
+        or _FORBIDDEN_ESCAPE.search(text) is not None
+        or text_problem(text) is not None
+    )
+
+
 class HsdsPlanner:
     """Turns HSDS 3.0 objects (as our API serves them) into plans.
 
@@ -101,9 +135,11 @@ class HsdsPlanner:
     location repeated under the services given there, are the same thing).
     """
 
-    def __init__(self, vocabulary: Vocabulary, problems: Problems):
+    def __init__(self, vocabulary: Vocabulary, problems: Problems, *, check_strings: bool = True):
+        """``check_strings``: whether each string must be checked (see :meth:`records`)."""
         self.vocabulary = vocabulary
         self.problems = problems
+        self.check_strings = check_strings
         self.organisations: list[OrganisationPlan] = []
         self.services: list[ServicePlan] = []
         self._by_uuid: dict[uuid.UUID, OrganisationPlan] = {}
@@ -114,8 +150,9 @@ class HsdsPlanner:
         self._number = 0
 
     @staticmethod
-    def records(content: bytes) -> list:
-        """The file's records (organizations and/or services), or :class:`ImportRefused`.
+    def records(content: bytes) -> tuple[list, bool]:
+        """The file's records (organizations and/or services), or :class:`ImportRefused`;
+        and whether their strings must be checked one by one (``check_strings``).
 
         Refused before any record is read: text that is not JSON, nesting
         deeper than :data:`MAX_DEPTH` (an HSDS organization with its services
@@ -175,7 +212,7 @@ class HsdsPlanner:
                     % {"max": MAX_RECORDS},
                 )
             )
-        return data
+        return data, _strings_may_have_problems(text)
 
     def _check_strings(self, number: int, value, path: str = "") -> bool:
         """Every text of the record (names and values) may be imported; reports those not."""
@@ -205,7 +242,7 @@ class HsdsPlanner:
                 number, "", _("Not an HSDS object: expected an organization or a service.")
             )
             return
-        if not self._check_strings(number, record):
+        if self.check_strings and not self._check_strings(number, record):
             return
         if "services" in record or ("status" not in record and "description" in record):
             organisation = self._organisation(number, record, "")
@@ -336,7 +373,7 @@ class HsdsPlanner:
                         "« %(name)s » differs from the name given to this organization "
                         "in record %(record)s (« %(other)s »)."
                     )
-                    % {"name": name, "record": plan.line, "other": plan.name},
+                    % {"name": shorten(name), "record": plan.line, "other": shorten(plan.name)},
                 )
             return plan
         if plan is None:
@@ -401,7 +438,7 @@ class HsdsPlanner:
                 plan.uuid = self._id(number, phone.get("id"), f"{where}.id")
                 plan.column = f"{where}.id"
                 kind = self._text(phone, "type", f"{where}.type")
-                plan.kind = kind if kind in Phone.Kind.values else Phone.Kind.VOICE
+                plan.kind = kind if kind in _PHONE_KINDS else Phone.Kind.VOICE
                 plan.description = self._text(phone, "description", f"{where}.description")
                 self._claim(
                     "phone",
@@ -425,12 +462,12 @@ class HsdsPlanner:
         address_prefix = f"{prefix}addresses[0]."
         kind = self._text(record, "location_type", f"{prefix}location_type")
         kind = kind or Location.Kind.PHYSICAL
-        if kind not in Location.Kind.values:
+        if kind not in _LOCATION_KINDS:
             p.report(
                 number,
                 f"{prefix}location_type",
                 _("Unknown value « %(value)s ». Accepted values: %(choices)s.")
-                % {"value": kind, "choices": ", ".join(Location.Kind.values)},
+                % {"value": shorten(kind), "choices": ", ".join(Location.Kind.values)},
             )
             kind = Location.Kind.PHYSICAL
         postal_code = self._text(address, "postal_code", f"{address_prefix}postal_code")
@@ -514,12 +551,12 @@ class HsdsPlanner:
             uuid=self._id(number, record.get("id"), f"{prefix}id"),
         )
         status = self._text(record, "status", f"{prefix}status") or ServiceStatus.ACTIVE
-        if status not in ServiceStatus.values:
+        if status not in _SERVICE_STATUSES:
             self.problems.report(
                 number,
                 f"{prefix}status",
                 _("Unknown value « %(value)s ». Accepted values: %(choices)s.")
-                % {"value": status, "choices": ", ".join(ServiceStatus.values)},
+                % {"value": shorten(status), "choices": ", ".join(ServiceStatus.values)},
             )
             status = ServiceStatus.ACTIVE
         assured = self._text(record, "assured_date", f"{prefix}assured_date")
@@ -560,11 +597,11 @@ class HsdsPlanner:
                 plan.client_statuses.append(v.client_status_terms[term_id])
             elif isinstance(attribute.get("taxonomy_term"), dict) and attribute[
                 "taxonomy_term"
-            ].get("taxonomy_id") in {hsds.SERVICE_CATEGORIES.id, hsds.CLIENT_STATUSES.id}:
+            ].get("taxonomy_id") in (hsds.SERVICE_CATEGORIES.id, hsds.CLIENT_STATUSES.id):
                 self.problems.report(
                     number,
                     f"{prefix}attributes",
-                    _("Unknown taxonomy term: %(id)s.") % {"id": term_id or "?"},
+                    _("Unknown taxonomy term: %(id)s.") % {"id": shorten(term_id or "?")},
                 )
         plan.languages = []
         for index, language in enumerate(self._list(record, "languages")):

@@ -175,13 +175,31 @@ def test_control_characters_and_lone_surrogates_in_json_are_refused_with_their_p
     assert Organisation.objects.count() == 0
 
 
+def test_json_escapes_of_accents_and_emoji_are_text_not_errors(reference_data):
+    """Python and many tools write every non-ASCII character as an escape (an emoji as
+    two surrogates): that is text, unlike a lone surrogate."""
+    records = [hsds_organisation(name="Café des âges 😀", services=[hsds_service()])]
+    report = run(json.dumps(records, ensure_ascii=True).encode(), file_format=HSDS_JSON)
+    assert report.ok, report.errors
+    assert Organisation.objects.get().name == "Café des âges 😀"
+
+
+def test_a_json_string_longer_than_a_cell_is_refused_with_its_path(reference_data):
+    records = [hsds_organisation(services=[hsds_service(description="x" * 40_000)])]
+    report = run(as_json(records), file_format=HSDS_JSON)
+    assert where(report) == [(1, "services[0].description")]
+
+
 def test_a_text_where_a_list_is_expected_or_the_reverse_is_an_error_not_a_crash(reference_data):
     records = [
         hsds_organisation(
             name=["not", "text"],
             phones="819 555-0123",
             services=[
-                hsds_service(service_areas=["Sherbrooke"], attributes=[{"taxonomy_term_id": [1]}])
+                hsds_service(
+                    service_areas=["Sherbrooke"],
+                    attributes=[{"taxonomy_term_id": [1], "taxonomy_term": {"taxonomy_id": ["x"]}}],
+                )
             ],
         )
     ]
