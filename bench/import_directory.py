@@ -9,11 +9,15 @@ database beside it, ``<name>_bench_import``, and drops it at the end)::
 
 It writes a recensement CSV (one row per service, every column filled),
 then times: a first import (everything created), the same file again
-(everything unchanged), a dry run, then the HSDS export of the result
-(``export.zip``, built then cached) and one page of 200 fully nested
-services of the API. The
+(everything unchanged), a dry run, the same rows as an Excel workbook,
+then the HSDS export of the result (``export.zip``, built then cached) and
+one page of 200 fully nested services of the API. The
 target: a file of a few thousand rows imports in well under the minute, so
 that the admin's progress bar is the only wait people notice.
+
+Then files that must be refused at little cost (time and peak Python
+memory): 50,000 rows (more than the importer takes), JSON nested 100,000
+deep, and the HSDS export of the result read back (depth check included).
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import os
 import random
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -90,11 +96,29 @@ def recensement_csv(rows: int, organisations: int, seed: int) -> bytes:
     return buffer.getvalue().encode()
 
 
-def timed(label: str, function):
+def timed(label: str, function, *, memory: bool = False):
+    if memory:
+        tracemalloc.start()
     started = time.perf_counter()
     result = function()
-    print(f"{label:45} {time.perf_counter() - started:8.1f} s")
+    line = f"{label:45} {time.perf_counter() - started:8.1f} s"
+    if memory:
+        line += f"   peak {tracemalloc.get_traced_memory()[1] / 2**20:6.0f} MiB"
+        tracemalloc.stop()
+    print(line)
     return result
+
+
+def as_workbook(content: bytes) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    for row in csv.reader(io.StringIO(content.decode())):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def main() -> None:
@@ -124,7 +148,7 @@ def main() -> None:
     from django.db import connections
     from django.test import Client
 
-    from directory.importing import CSV, directory_import
+    from directory.importing import CSV, HSDS_JSON, XLSX, directory_import
     from directory.models import Organisation, PublicationState, Service
 
     try:
@@ -144,7 +168,27 @@ def main() -> None:
         first = timed("first import (everything created)", run)
         again = timed("same file again (everything unchanged)", run)
         timed("dry run of the same file", lambda: run(dry_run=True))
+        workbook = as_workbook(content)
+        timed(
+            f"same rows, Excel workbook ({len(workbook) / 1024:.0f} KiB)",
+            lambda: directory_import(content=workbook, file_format=XLSX, honour_state=True),
+            memory=True,
+        )
         print(f"\ncreated {dict(first.created)}; second run unchanged {dict(again.unchanged)}\n")
+
+        def refused(data: bytes, file_format: str):
+            report = directory_import(content=data, file_format=file_format, honour_state=True)
+            assert not report.ok
+            return report
+
+        big = recensement_csv(50_000, options.organisations, options.seed)
+        timed(
+            f"50,000 rows refused ({len(big) / 2**20:.0f} MiB of CSV)",
+            lambda: refused(big, CSV),
+            memory=True,
+        )
+        deep = b"[" * 100_000 + b"]" * 100_000
+        timed("JSON nested 100,000 deep refused", lambda: refused(deep, HSDS_JSON), memory=True)
 
         Organisation.objects.update(state=PublicationState.PUBLISHED)
         Service.objects.update(state=PublicationState.PUBLISHED)
@@ -152,9 +196,18 @@ def main() -> None:
         archive = timed("export.zip", lambda: client.get("/api/hsds/export.zip"))
         print(f"{'':45} {len(archive.content) / 1024:8.0f} KiB")
         timed("export.zip again (from the cache)", lambda: client.get("/api/hsds/export.zip"))
-        timed(
+        page = timed(
             "one API page of 200 nested services",
             lambda: client.get("/api/hsds/services", {"full": "true", "per_page": 200}),
+        )
+        records = page.json()["contents"]
+        exported = json.dumps(records).encode()
+        timed(
+            f"that page read back ({len(exported) / 1024:.0f} KiB of JSON, dry run)",
+            lambda: directory_import(
+                content=exported, file_format=HSDS_JSON, honour_state=True, dry_run=True
+            ),
+            memory=True,
         )
     finally:
         connections.close_all()

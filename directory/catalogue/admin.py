@@ -16,11 +16,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, DateColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from directory.catalogue.validation import with_text_validation
 from directory.editing import selectors as editing_selectors
 from directory.editing.admin import RecordHistoryViewSetMixin, ValidationViewSet
 from directory.models import (
@@ -150,8 +152,18 @@ class InitiativeFilterSet(FreshnessFilterMixin, WagtailFilterSet):
 # --- Record viewsets ---------------------------------------------------------------------------
 
 
+class DirectoryAdminForm(WagtailAdminModelForm):
+    """The form of the viewsets with panels: text refuses control characters."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for form_field in self.fields.values():
+            with_text_validation(form_field)
+
+
 class DirectoryModelViewSet(ModelViewSet):
-    """Shared defaults: under /admin/directory/, many-to-many fields as checkboxes."""
+    """Shared defaults: under /admin/directory/, many-to-many fields as checkboxes, text
+    that refuses control characters (as the site's forms and the importer do)."""
 
     add_to_admin_menu = False
     copy_view_enabled = False
@@ -165,7 +177,14 @@ class DirectoryModelViewSet(ModelViewSet):
             kwargs.setdefault("assume_scheme", "https")
         if db_field.name in self.checkbox_relations:
             kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
-        return super().formfield_for_dbfield(db_field, **kwargs)
+        return with_text_validation(super().formfield_for_dbfield(db_field, **kwargs))
+
+    def get_edit_handler(self):
+        if hasattr(self, "panels"):
+            return ObjectList(self.panels, base_form_class=DirectoryAdminForm).bind_to_model(
+                self.model
+            )
+        return super().get_edit_handler()
 
 
 def _stale_column():

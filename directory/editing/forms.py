@@ -14,11 +14,19 @@ from collections import OrderedDict
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from directory.catalogue.validation import (
+    PhoneExtensionFormField,
+    PhoneNumberFormField,
+    phone_number_parse,
+    validate_plain_text,
+    with_text_validation,
+)
 from directory.editing.fields import (
     LOCATION_SPEC,
     ORGANISATION_SPEC,
@@ -41,17 +49,29 @@ from directory.models import (
 
 
 def _formfield(db_field, **kwargs):
-    """Web addresses typed without a scheme are taken as https://."""
+    """Web addresses typed without a scheme are taken as https://; text refuses control
+    characters, as the importer does."""
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
-    return db_field.formfield(**kwargs)
+    return with_text_validation(db_field.formfield(**kwargs))
 
 
 class PhoneForm(forms.Form):
-    """One phone number. A row left without a number is ignored (that is how one is removed)."""
+    """One phone number. A row left without a number is ignored (that is how one is removed).
 
-    number = forms.CharField(label=pgettext_lazy("phone", "Number"), max_length=40, required=False)
-    extension = forms.CharField(
+    The number and the extension are read as :mod:`directory.catalogue.validation`
+    reads them everywhere: "(819) 555-0123 poste 12" is saved as the number
+    "819 555-0123" with the extension "12".
+    """
+
+    number = PhoneNumberFormField(
+        label=pgettext_lazy("phone", "Number"),
+        max_length=40,
+        required=False,
+        allow_extension=True,
+        help_text=_("With the area code, for example 819 555-0123."),
+    )
+    extension = PhoneExtensionFormField(
         label=pgettext_lazy("phone", "Extension"), max_length=10, required=False
     )
     kind = forms.ChoiceField(
@@ -62,12 +82,21 @@ class PhoneForm(forms.Form):
         max_length=200,
         required=False,
         help_text=_("For example: reception, appointments."),
+        validators=[validate_plain_text],
     )
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("number") and (cleaned.get("extension") or cleaned.get("description")):
+        number = cleaned.get("number")
+        if not number and (cleaned.get("extension") or cleaned.get("description")):
             self.add_error("number", gettext("Enter the number, or empty the whole row."))
+        elif number and not self.has_error("extension"):
+            try:
+                phone = phone_number_parse(number, cleaned.get("extension", ""))
+            except ValidationError as error:
+                self.add_error("extension", error)
+            else:
+                cleaned["number"], cleaned["extension"] = phone.number, phone.extension
         return cleaned
 
 

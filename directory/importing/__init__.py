@@ -1,17 +1,24 @@
-"""Importing the recensement's files into the directory: CSV template or HSDS 3.0 JSON.
+"""Importing the recensement's files into the directory: CSV or Excel template, HSDS 3.0 JSON.
 
 Three steps, all or nothing:
 
 1. **Parse** the file into plans (one per organisation, one per service),
-   with typed values. CSV: one row per service, the organisation's columns
-   repeated or filled on its first row only (see :data:`COLUMNS`). HSDS
-   JSON: what ``/api/hsds/`` serves (a list of organizations and/or
-   services, or an API page with ``contents``).
+   with typed values. CSV and Excel (``.xlsx``, first sheet): one row per
+   service, the organisation's columns repeated or filled on its first row
+   only (see :data:`COLUMNS`). HSDS JSON: what ``/api/hsds/`` serves (a
+   list of organizations and/or services, or an API page with ``contents``).
 2. **Validate** every plan: values against the model fields, codes against
    the reference data, matches against the records already there. Every
-   problem is reported with its line (CSV) or record number (JSON), its
-   column and the reason, in the active language; then nothing is written.
+   problem is reported with its line (CSV, Excel) or record number (JSON),
+   its column and the reason, in the active language; then nothing is written.
 3. **Apply** every plan in one transaction (rolled back for a dry run).
+
+What a file may hold is bounded so that a bad file costs little: its size
+(:data:`MAX_FILE_BYTES`), its rows (``MAX_RECORDS``), a cell
+(``MAX_CELL_CHARACTERS``: Excel's own limit), JSON nesting and numbers
+(``hsds_json.py``), an Excel file unpacked (``xlsx.py``). Text may not
+hold control characters (``directory/catalogue/validation.py``, the rule
+of the site's forms); phones and postal codes follow that module too.
 
 Matching, so that importing the same file twice updates instead of
 duplicating: on ``organisme_id`` / ``service_id`` (HSDS ``id``) when given,
@@ -32,8 +39,12 @@ Override point: ``progress(phase, done, total)``, called as the steps go.
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 from directory.models import RecordSource
 
@@ -44,7 +55,12 @@ from .common import (
     FORMATS,
     HSDS_JSON,
     IMPORTING,
+    MAX_FILE_BYTES,
+    OLE_MAGIC,
+    TABULAR_FORMATS,
     VALIDATING,
+    XLSX,
+    ZIP_MAGIC,
     ImportRefused,
     ImportReport,
     Problems,
@@ -52,8 +68,11 @@ from .common import (
     RowError,
     Vocabulary,
 )
-from .csv_template import COLUMNS, CsvPlanner, read_csv, template_csv
+from .csv_template import COLUMNS, TablePlanner, read_csv, template_csv
 from .hsds_json import HsdsPlanner
+from .xlsx import read_xlsx, template_xlsx
+
+logger = logging.getLogger(__name__)
 
 # --- The whole import ------------------------------------------------------------------
 
@@ -86,16 +105,27 @@ def directory_import(
     problems = Problems()
     vocabulary = Vocabulary()
     try:
-        if file_format == CSV:
-            columns, rows = read_csv(content)
+        if len(content) > MAX_FILE_BYTES:
+            raise ImportRefused(
+                RowError(
+                    0,
+                    "",
+                    _("The file is larger than %(size)s: split it into several files.")
+                    % {"size": filesizeformat(MAX_FILE_BYTES)},
+                )
+            )
+        if not content:
+            raise ImportRefused(RowError(1, "", _("The file is empty.")))
+        if file_format in TABULAR_FORMATS:
+            columns, rows = (read_csv if file_format == CSV else read_xlsx)(content)
             report.total = len(rows)
-            planner = CsvPlanner(columns, vocabulary, problems)
-            for line, row in rows:
-                planner.add_row(line, row)
+            planner = TablePlanner(columns, vocabulary, problems)
+            for row in rows:
+                planner.add_row(row)
         elif file_format == HSDS_JSON:
-            records = HsdsPlanner.records(content)
+            records, check_strings = HsdsPlanner.records(content)
             report.total = len(records)
-            planner = HsdsPlanner(vocabulary, problems)
+            planner = HsdsPlanner(vocabulary, problems, check_strings=check_strings)
             for number, record in enumerate(records, start=1):
                 planner.add_record(number, record)
         else:
@@ -146,10 +176,31 @@ def directory_import(
             applier.finish()
             if dry_run:
                 transaction.set_rollback(True)
-    except (ValidationError, IntegrityError) as error:
+    except ValidationError as error:
+        # The checks should have caught it: say where, in the model's words.
         line = current.line if current is not None else 0
-        messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-        report.errors = [RowError(line, "", message) for message in messages]
+        report.errors = [
+            RowError(line, column if column != "__all__" else "", message)
+            for column, messages in getattr(error, "message_dict", {"": error.messages}).items()
+            for message in messages
+        ]
+    except DatabaseError as error:
+        # A conflict the checks missed (a record changed meanwhile, a constraint): never
+        # the database's own words, which are neither translated nor meant for people.
+        line = current.line if current is not None else 0
+        logger.warning("Directory import refused by the database at %s: %s", line, error)
+        report.errors = [
+            RowError(
+                line,
+                "",
+                _(
+                    "This row conflicts with a record of the directory (an identifier or a "
+                    "name already taken, or a change made during the import). Nothing was "
+                    "imported: check the row, then import the file again."
+                ),
+            )
+        ]
+    if report.errors:
         report.created.clear()
         report.updated.clear()
         report.unchanged.clear()
@@ -157,10 +208,25 @@ def directory_import(
 
 
 def detect_format(filename: str, content: bytes) -> str:
-    """``hsds-json`` for ``.json`` files or content that starts like JSON, else ``csv``."""
-    if filename.lower().endswith(".json"):
+    """The format by the file's extension, else by its first bytes: ``xlsx`` for a zip
+    (or an encrypted workbook), ``hsds-json`` for text starting like JSON, else ``csv``."""
+    name = filename.lower()
+    if name.endswith((".xlsx", ".xlsm")):
+        return XLSX
+    if name.endswith(".json"):
         return HSDS_JSON
-    head = content[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if content.startswith(ZIP_MAGIC) or content.startswith(OLE_MAGIC):
+        return XLSX
+    head = content[:256]
+    for mark, encoding in (
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+        (b"\xef\xbb\xbf", "utf-8"),
+    ):
+        if head.startswith(mark):
+            head = head[len(mark) :].decode(encoding, errors="ignore").encode()
+            break
+    head = head.replace(b"\x00", b"").lstrip(b" \t\r\n")
     return HSDS_JSON if head[:1] in (b"[", b"{") else CSV
 
 
@@ -170,10 +236,13 @@ __all__ = [
     "FORMATS",
     "HSDS_JSON",
     "IMPORTING",
+    "TABULAR_FORMATS",
     "VALIDATING",
+    "XLSX",
     "ImportReport",
     "RowError",
     "detect_format",
     "directory_import",
     "template_csv",
+    "template_xlsx",
 ]

@@ -1,4 +1,4 @@
-"""The admin's "Import the directory" pages: upload, progress, template and codes.
+"""The admin's "Import the directory" pages: upload, progress, templates and codes.
 
 Registered by the import section of ``directory/wagtail_hooks.py`` under
 ``/admin/directory/import/``. Wagtail checks admin access; these views also
@@ -21,8 +21,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from directory import access
-from directory.importing import COLUMNS, CSV, HSDS_JSON, template_csv
+from directory.importing import COLUMNS, CSV, HSDS_JSON, XLSX, template_csv, template_xlsx
 from directory.importing.jobs import MAX_UPLOAD_BYTES, import_job_create, import_job_status
+from directory.importing.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
 from directory.models import (
     ClientStatus,
     ImportJob,
@@ -40,14 +41,16 @@ class DirectoryImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File to import"),
         help_text=gettext_lazy(
-            "A CSV file following the template (UTF-8 or Windows-1252, separated by "
-            "commas or semicolons), or an HSDS 3.0 JSON file. 10 MB at most."
+            "An Excel workbook (.xlsx, first sheet) or a CSV file following the template "
+            "(UTF-8, UTF-16 or Windows-1252, separated by commas or semicolons), or an "
+            "HSDS 3.0 JSON file. 10 MB at most."
         ),
     )
     file_format = forms.ChoiceField(
         label=gettext_lazy("Format"),
         choices=[
             (AUTO, gettext_lazy("Guess from the file")),
+            (XLSX, gettext_lazy("Excel workbook (recensement template)")),
             (CSV, gettext_lazy("CSV (recensement template)")),
             (HSDS_JSON, gettext_lazy("HSDS 3.0 JSON")),
         ],
@@ -159,6 +162,16 @@ def import_template(request):
 
 @import_permission_required
 @require_GET
+def import_template_xlsx(request):
+    """The template as an Excel workbook: columns formatted as text, an example row, and a
+    second sheet saying what each column holds (the importer reads the first sheet only)."""
+    response = HttpResponse(template_xlsx(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="modele-import-repertoire.xlsx"'
+    return response
+
+
+@import_permission_required
+@require_GET
 def import_codes(request):
     """Every code the template's list columns accept, with its French and English labels.
 
@@ -184,6 +197,7 @@ app_name = "directory_import"
 urlpatterns = [
     path("", import_index, name="index"),
     path("template.csv", import_template, name="template"),
+    path("template.xlsx", import_template_xlsx, name="template_xlsx"),
     path("codes.csv", import_codes, name="codes"),
     path("<uuid:uuid>/", import_job, name="job"),
     path("<uuid:uuid>/status.json", import_job_status_json, name="job_status"),

@@ -50,7 +50,7 @@ from .common import (
     OrganisationPlan,
     PhonePlan,
     ServicePlan,
-    digits,
+    phone_key,
 )
 
 # Service relations the file may set: attribute of the plan → (through model field, code).
@@ -389,11 +389,12 @@ class Applier:
             return self.phones_by_uuid.get(plan.uuid)
         if record.pk is None:
             return None
+        key = phone_key(plan.number)
         return next(
             (
                 phone
                 for phone in self.phones[(owner, record.pk)]
-                if digits(phone.number) == digits(plan.number) and phone.extension == plan.extension
+                if phone_key(phone.number) == key and phone.extension == plan.extension
             ),
             None,
         )

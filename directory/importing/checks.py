@@ -10,21 +10,32 @@ from django.utils.translation import gettext as _
 from directory.models import (
     Location,
     Organisation,
+    Phone,
     Service,
+    ServiceAtLocation,
 )
 from directory.search.text import fold
 
 from .common import (
-    CSV,
+    TABULAR_FORMATS,
     VALIDATING,
+    LocationPlan,
     OrganisationPlan,
     Problems,
     Progress,
     ServicePlan,
+    shorten,
 )
 from .csv_template import ORGANISATION_FIELDS, SERVICE_FIELDS
 
 # --- Validating -------------------------------------------------------------------------
+
+
+def _place(csv_format: bool, number: int) -> str:
+    """Where in the file, as the messages say it: a line of a sheet, a record of JSON."""
+    if csv_format:
+        return _("on line %(number)s") % {"number": number}
+    return _("in record %(number)s") % {"number": number}
 
 
 def _check_values(
@@ -96,7 +107,7 @@ def validate(
     done = 0
     organisation_columns = {v: k for k, v in ORGANISATION_FIELDS.items()}
     service_columns = {v: k for k, v in SERVICE_FIELDS.items()}
-    csv_format = file_format == CSV
+    csv_format = file_format in TABULAR_FORMATS
 
     for plan in organisations:
         if plan.uuid and plan.uuid in matcher.organisations_by_uuid:
@@ -111,7 +122,7 @@ def validate(
                         "Several organisations are named « %(name)s »: "
                         "add the organisme_id column to say which."
                     )
-                    % {"name": plan.name},
+                    % {"name": shorten(plan.name)},
                 )
             elif same_name:
                 plan.instance = same_name[0]
@@ -138,9 +149,24 @@ def validate(
         progress(VALIDATING, done, total)
 
     seen: dict = {}
+    seen_uuids: dict = {}
     for plan in services:
         organisation = plan.organisation
         existing_org = organisation.instance
+        first = seen_uuids.setdefault(plan.uuid, plan) if plan.uuid else plan
+        if first.organisation is not organisation:
+            problems.report(
+                plan.line,
+                "service_id" if csv_format else "id",
+                _(
+                    "This identifier is already given %(place)s to a service of "
+                    "« %(organisation)s »: a service belongs to one organisation."
+                )
+                % {
+                    "place": _place(csv_format, first.line),
+                    "organisation": shorten(first.organisation.name),
+                },
+            )
         if plan.uuid and plan.uuid in matcher.services_by_uuid:
             plan.instance = matcher.services_by_uuid[plan.uuid]
             if existing_org is None or plan.instance.organisation_id != existing_org.pk:
@@ -159,7 +185,7 @@ def validate(
                         "This organisation has several services named « %(name)s »: "
                         "add the service_id column to say which."
                     )
-                    % {"name": plan.name},
+                    % {"name": shorten(plan.name)},
                 )
             elif same_name:
                 plan.instance = same_name[0]
@@ -168,7 +194,8 @@ def validate(
             problems.report(
                 plan.line,
                 "service" if csv_format else "id",
-                _("This service already appears on line %(line)s.") % {"line": seen[key]},
+                _("This service already appears %(place)s.")
+                % {"place": _place(csv_format, seen[key])},
             )
         seen.setdefault(key, plan.line)
         values = dict(plan.values)
@@ -191,3 +218,89 @@ def validate(
         )
         done += 1
         progress(VALIDATING, done, total)
+
+    _check_identifiers_in_directory(organisations, services, problems=problems)
+
+
+def _check_identifiers_in_directory(
+    organisations: list[OrganisationPlan], services: list[ServicePlan], *, problems: Problems
+) -> None:
+    """The identifiers the file gives to locations, phones and links (HSDS) must not be
+    those of another organisation's location, another record's phone, another link:
+    the import would otherwise move them."""
+    locations = []  # (line, location plan, organisation plan)
+    phones = []  # (line, phone plan, owner's field on Phone, owner's plan)
+    links = []  # (line, location plan, service plan)
+    for plan in organisations:
+        locations += [(plan.line, location, plan) for location in plan.locations]
+        phones += [(plan.line, phone, "organisation_id", plan) for phone in plan.phones]
+    for plan in services:
+        locations += [(plan.line, location, plan.organisation) for location in plan.locations]
+        phones += [(plan.line, phone, "service_id", plan) for phone in plan.phones]
+        links += [(plan.line, location, plan) for location in plan.locations if location.link_uuid]
+    for _line, location, _owner in list(locations):
+        phones += [(_line, phone, "location_id", location) for phone in location.phones]
+
+    location_uuids = {location.uuid for _l, location, _o in locations if location.uuid}
+    existing_locations = {
+        uuid: (pk, organisation_id)
+        for uuid, pk, organisation_id in Location.objects.filter(
+            uuid__in=location_uuids
+        ).values_list("uuid", "pk", "organisation_id")
+    }
+    location_pks = {uuid: pk for uuid, (pk, _o) in existing_locations.items()}
+    for line, location, organisation in locations:
+        owner_pk = existing_locations.get(location.uuid, (None, None))[1]
+        if owner_pk is not None and (
+            organisation.instance is None or organisation.instance.pk != owner_pk
+        ):
+            problems.report(
+                line,
+                location.column or "id",
+                _("This identifier is that of a location of another organisation."),
+            )
+
+    def instance_pk(owner) -> int | None:
+        if isinstance(owner, LocationPlan):
+            return location_pks.get(owner.uuid)
+        return owner.instance.pk if owner.instance is not None else None
+
+    phone_uuids = {phone.uuid for _l, phone, _f, _o in phones if phone.uuid}
+    existing_phones = {
+        row["uuid"]: row
+        for row in Phone.objects.filter(uuid__in=phone_uuids).values(
+            "uuid", "organisation_id", "service_id", "location_id"
+        )
+    }
+    for line, phone, owner_field, owner in phones:
+        row = existing_phones.get(phone.uuid)
+        if row is None:
+            continue
+        pk = instance_pk(owner)
+        if pk is None or row[owner_field] != pk:
+            problems.report(
+                line,
+                phone.column or "id",
+                _("This identifier is that of a phone of another record."),
+            )
+
+    link_uuids = {location.link_uuid for _l, location, _s in links}
+    existing_links = {
+        row["uuid"]: row
+        for row in ServiceAtLocation.objects.filter(uuid__in=link_uuids).values(
+            "uuid", "service_id", "location_id"
+        )
+    }
+    for line, location, service in links:
+        row = existing_links.get(location.link_uuid)
+        if row is None:
+            continue
+        if (row["service_id"], row["location_id"]) != (
+            instance_pk(service),
+            location_pks.get(location.uuid),
+        ):
+            problems.report(
+                line,
+                location.link_column or "id",
+                _("This identifier is that of another service's link to a location."),
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import uuid
 from collections import Counter
@@ -9,11 +10,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from directory.catalogue.validation import (
+    STRIP_CHARACTERS,
+    phone_extension_normalise,
+    phone_number_parse,
+    postal_code_normalise,
+    text_problem,
+)
 from directory.models import (
     ClientStatus,
     Language,
@@ -32,9 +41,16 @@ from directory.opendata import hsds
 from directory.search.text import fold
 
 MAX_RECORDS = 20_000
+# No file of the recensement comes near: bounds the memory an import may take.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+# Excel's own limit for a cell: no spreadsheet can hold a longer one.
+MAX_CELL_CHARACTERS = 32_767
 CSV = "csv"
+XLSX = "xlsx"
 HSDS_JSON = "hsds-json"
-FORMATS = (CSV, HSDS_JSON)
+FORMATS = (CSV, XLSX, HSDS_JSON)
+#: Formats whose errors are numbered by spreadsheet row ("line"), not by record.
+TABULAR_FORMATS = (CSV, XLSX)
 
 Progress = Callable[[str, int, int], None]
 VALIDATING = "validating"
@@ -100,6 +116,7 @@ class PhonePlan:
     kind: str = Phone.Kind.VOICE
     description: str = ""
     uuid: uuid.UUID | None = None
+    column: str = ""  # where the file gives its identifier (HSDS path)
 
 
 @dataclass
@@ -112,6 +129,8 @@ class LocationPlan:
     link_description: str = ""
     authoritative: bool = False  # HSDS gives the whole location; the CSV only adds to it
     instance: Location | None = None
+    column: str = ""  # where the file gives its identifier (HSDS path)
+    link_column: str = ""
 
 
 @dataclass
@@ -224,8 +243,15 @@ def lookup_list(
     return found
 
 
+def shorten(value, length: int = 80) -> str:
+    """A value quoted in a message, cut if long: an error list must stay readable."""
+    text = str(value)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 def _quoted(values: list[str]) -> dict:
-    return {"values": ", ".join(f"« {value} »" for value in values)}
+    shown = ", ".join(f"« {shorten(value)} »" for value in values[:20])
+    return {"values": shown + (", …" if len(values) > 20 else "")}
 
 
 def unknown_categories(values: list[str]) -> str:
@@ -315,14 +341,12 @@ def parse_choice(
         line,
         column,
         _("Unknown value « %(value)s ». Accepted values: %(choices)s.")
-        % {"value": raw, "choices": ", ".join(choices.values)},
+        % {"value": shorten(raw), "choices": ", ".join(choices.values)},
     )
     return None
 
 
 # --- Typed values --------------------------------------------------------------------
-
-POSTAL_CODE = re.compile(r"^([A-Za-z]\d[A-Za-z])[ -]?(\d[A-Za-z]\d)$")
 
 
 def parse_uuid(raw: str, *, line, column, problems) -> uuid.UUID | None:
@@ -341,9 +365,13 @@ def parse_uuid(raw: str, *, line, column, problems) -> uuid.UUID | None:
 def parse_decimal(
     raw: str, *, line, column, problems, minimum: float, maximum: float
 ) -> float | None:
+    text = raw.strip().replace(",", ".").replace(" ", "")
     try:
-        value = float(raw.strip().replace(",", ".").replace(" ", ""))
+        # A float has 17 significant digits: anything much longer is not a coordinate.
+        value = float(text) if len(text) <= 40 else None
     except ValueError:
+        value = None
+    if value is None or value != value:  # NaN
         problems.report(line, column, _("Not a number."))
         return None
     if not minimum <= value <= maximum:
@@ -369,40 +397,176 @@ def parse_date(raw: str, *, line, column, problems) -> date | None:
 
 
 def parse_postal_code(raw: str, *, line, column, problems) -> str:
-    match = POSTAL_CODE.match(raw.strip())
-    if not match:
-        problems.report(line, column, _("Not a Canadian postal code (A1A 1A1)."))
-        return raw.strip()
-    return f"{match.group(1)} {match.group(2)}".upper()
+    """The postal code as the directory writes it (one rule: ``catalogue/validation.py``)."""
+    try:
+        return postal_code_normalise(raw)
+    except ValidationError as error:
+        for message in error.messages:
+            problems.report(line, column, message)
+        return ""  # reported once: the location's own checks need not see it
 
 
 def parse_phone(
     number: str, extension: str, *, line, column, extension_column, problems
 ) -> PhonePlan | None:
-    number = " ".join(number.split())
-    extension = extension.strip()
-    ok = True
-    if len(re.sub(r"\D", "", number)) < 7 or re.search(r"[^\d\s+().\-]", number):
-        problems.report(
-            line, column, _("Not a phone number: write digits, at least 7 (819 555-0123).")
-        )
-        ok = False
-    if extension and not extension.isdigit():
-        problems.report(line, extension_column, _("The extension takes digits only."))
-        ok = False
-    return PhonePlan(number=number, extension=extension) if ok else None
+    """A phone as the directory writes it (one rule: ``catalogue/validation.py``).
+
+    An extension written after the number ("819 555-0123 poste 12") goes to
+    the extension; an extension column that says otherwise is an error.
+    """
+    try:
+        extension = phone_extension_normalise(extension)
+    except ValidationError as error:
+        problems.report(line, extension_column or column, error.messages[0])
+        return None
+    try:
+        phone = phone_number_parse(number, extension)
+    except ValidationError as error:
+        where = extension_column if error.code == "phone_extension" and extension_column else column
+        problems.report(line, where, error.messages[0])
+        return None
+    return PhonePlan(number=phone.number, extension=phone.extension)
 
 
-def digits(number: str) -> str:
-    return re.sub(r"\D", "", number)
+def phone_key(number: str) -> str:
+    """What identifies a phone number whatever its spelling: what it dials
+    ("(819) 555-0123" and "+1 819 555 0123" are one number)."""
+    try:
+        return phone_number_parse(number).dial
+    except ValidationError:  # saved before numbers were validated
+        return re.sub(r"\D", "", number)
+
+
+# --- Cells and text ------------------------------------------------------------------
+
+
+def clean_cells(cells: list[str]) -> list[str]:
+    """The cells' text without the white space and invisible marks around it.
+
+    Byte order marks are removed wherever they are: inside a cell they only
+    come from files pasted one after the other. (Per row, not per cell: a
+    file has hundreds of thousands of cells.)
+    """
+    if any("\ufeff" in cell for cell in cells):
+        cells = [cell.replace("\ufeff", "") for cell in cells]
+    return [cell.strip(STRIP_CHARACTERS) for cell in cells]
+
+
+def row_may_have_problems(cells: list[str]) -> bool:
+    """A quick test on a whole row: whether :func:`cell_problem` may find anything."""
+    text = "\n".join(cells)
+    return len(text) > MAX_CELL_CHARACTERS or text_problem(text) is not None
+
+
+def cell_problem(value: str) -> str | None:
+    """Why a cell's text cannot be imported (in the active language), or None."""
+    if len(value) > MAX_CELL_CHARACTERS:
+        message = _("This cell holds %(length)s characters; at most %(max)s are accepted.") % {
+            "length": len(value),
+            "max": MAX_CELL_CHARACTERS,
+        }
+        if value.count("\n") > 10:
+            message += " " + _(
+                "A quotation mark that opens a cell and is never closed makes one cell "
+                "of the rest of the file: check the quotation marks of this line."
+            )
+        return message
+    return text_problem(value)
+
+
+# --- Encodings -----------------------------------------------------------------------
+
+# Longest first: the UTF-32 LE mark starts like the UTF-16 LE one.
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
+# Accented Latin letters and typographic quotes in UTF-8: in Windows-1252 these bytes
+# read "Ã©", "â€™", which nobody writes.
+_UTF8_SEQUENCE = re.compile(rb"\xc3[\x80-\xbf]|\xe2\x80[\x90-\xbf]")
+
+
+def _encoding_refused(line: int, detail: str = "") -> ImportRefused:
+    message = _(
+        "The file's encoding is not recognised. Accepted: UTF-8 (with or without a byte "
+        "order mark), UTF-16 with a byte order mark, and Windows-1252. In Excel, save as "
+        "« CSV UTF-8 »."
+    )
+    return ImportRefused(RowError(line, "", f"{detail} {message}".strip()))
+
+
+def _line_of(content: bytes, offset: int) -> int:
+    return content.count(b"\n", 0, offset) + 1
+
+
+def _utf16_without_mark(head: bytes) -> str | None:
+    """UTF-16 saved without its byte order mark: every other byte of Latin text is zero."""
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    even_zeros, odd_zeros = even.count(0) / len(even), odd.count(0) / len(odd)
+    if odd_zeros > 0.4 and even_zeros < 0.05:
+        return "utf-16-le"
+    if even_zeros > 0.4 and odd_zeros < 0.05:
+        return "utf-16-be"
+    return None
 
 
 def decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
+    """The file's text: by its byte order mark, else UTF-8, else Windows-1252.
+
+    Refuses binary files (Excel workbooks sent as CSV) and files that mix
+    UTF-8 with another encoding, which Windows-1252 would silently garble.
+    """
+    if content.startswith(ZIP_MAGIC) or content.startswith(OLE_MAGIC):
+        raise ImportRefused(
+            RowError(
+                1,
+                "",
+                _(
+                    "This is an Excel workbook or another binary file, not a text file: "
+                    "choose the format « Excel » (or let the importer guess it)."
+                ),
+            )
+        )
+    for mark, encoding, name in BYTE_ORDER_MARKS:
+        if content.startswith(mark):
+            try:
+                return content[len(mark) :].decode(encoding)
+            except UnicodeDecodeError as error:
+                raise _encoding_refused(
+                    _line_of(content, error.start + len(mark)) if name == "UTF-8" else 1,
+                    _("The file starts with the mark of %(encoding)s but is not %(encoding)s.")
+                    % {"encoding": name},
+                ) from error
+    guessed = _utf16_without_mark(content[:4096])
+    if guessed:
         try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportRefused(
-        RowError(1, "", _("The file is not text in UTF-8 or Windows-1252: save it as CSV UTF-8."))
-    )
+            return content.decode(guessed)
+        except UnicodeDecodeError as error:
+            raise _encoding_refused(1) from error
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if _UTF8_SEQUENCE.search(content):
+            line = _line_of(content, error.start)
+            raise ImportRefused(
+                RowError(
+                    line,
+                    "",
+                    _(
+                        "The file is in UTF-8 except near line %(line)s: it mixes two "
+                        "encodings. Save it again as « CSV UTF-8 »."
+                    )
+                    % {"line": line},
+                )
+            ) from error
+    try:
+        return content.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise _encoding_refused(_line_of(content, error.start)) from error

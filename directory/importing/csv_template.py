@@ -6,11 +6,13 @@ import csv
 import io
 import re
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from directory.catalogue.validation import text_problem
 from directory.models import (
     OrganisationKind,
     PublicationState,
@@ -22,6 +24,7 @@ from directory.spreadsheets import spreadsheet_writer
 
 from .common import (
     CHOICE_ALIASES,
+    MAX_FILE_BYTES,
     MAX_RECORDS,
     ImportRefused,
     LocationPlan,
@@ -30,8 +33,9 @@ from .common import (
     RowError,
     ServicePlan,
     Vocabulary,
+    cell_problem,
+    clean_cells,
     decode,
-    digits,
     lookup_list,
     parse_choice,
     parse_date,
@@ -39,6 +43,9 @@ from .common import (
     parse_phone,
     parse_postal_code,
     parse_uuid,
+    phone_key,
+    row_may_have_problems,
+    shorten,
     unknown_categories,
     unknown_languages,
     unknown_statuses,
@@ -238,88 +245,172 @@ def _cell(column: str, value: str) -> str:
     return value
 
 
-def _header_name(raw: str) -> str:
-    return re.sub(r"[\s\-]+", "_", fold(raw.strip().lstrip("\ufeff")))
+def header_name(raw: str) -> str:
+    return re.sub(r"[\s\-]+", "_", fold(raw))
 
 
-def read_csv(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """(columns, [(row, {column: value})]), rows numbered as a spreadsheet shows them.
+@dataclass
+class TableRow:
+    """A row of a CSV file or of a workbook's sheet: its values by column, or its problems."""
 
-    The header is row 1; a cell with line breaks does not shift the numbers,
-    so that "line 12" is the row people see as 12 in their spreadsheet.
+    line: int
+    values: dict[str, str]
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+def read_table(
+    header: list[str], records: Iterable[tuple[int, list[str]]], *, header_line: int = 1
+) -> tuple[list[str], list[TableRow]]:
+    """(columns, rows) from a header and numbered rows of text cells: CSV and Excel alike.
+
+    Refuses the whole file (:class:`ImportRefused`) when the header is wrong;
+    a bad cell is a problem of its row. Empty rows are skipped.
     """
-    text = decode(content)
-    if not text.strip():
-        raise ImportRefused(RowError(1, "", _("The file is empty.")))
-    first_line = text.splitlines()[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except csv.Error as error:
-        raise ImportRefused(RowError(1, "", str(error))) from error
-    columns = [_header_name(name) for name in header]
+    header = clean_cells(header)
+    while header and not header[-1]:
+        header.pop()
+    for index, name in enumerate(header):
+        problem = text_problem(name)
+        if problem:
+            raise ImportRefused(
+                RowError(
+                    header_line,
+                    "",
+                    _("Column %(number)s of the header: %(problem)s")
+                    % {"number": index + 1, "problem": problem},
+                )
+            )
+    columns = [header_name(name) for name in header]
     unknown = [
         raw for raw, name in zip(header, columns, strict=True) if name and name not in COLUMN_NAMES
     ]
     if unknown:
         raise ImportRefused(
             RowError(
-                1,
+                header_line,
                 "",
                 ngettext(
                     "Unknown column: %(columns)s. Check its spelling against the template.",
                     "Unknown columns: %(columns)s. Check their spelling against the template.",
                     len(unknown),
                 )
-                % {"columns": ", ".join(f"« {name} »" for name in unknown)},
+                % {"columns": ", ".join(f"« {name[:80]} »" for name in unknown[:20])},
             )
         )
     if "organisme" not in columns:
         raise ImportRefused(
-            RowError(1, "organisme", _("The column « organisme » is missing: it is required."))
+            RowError(
+                header_line,
+                "organisme",
+                _("The column « organisme » is missing: it is required."),
+            )
         )
     duplicates = sorted({name for name in columns if name and columns.count(name) > 1})
     if duplicates:
         raise ImportRefused(
             RowError(
-                1, "", _("Columns given twice: %(columns)s.") % {"columns": ", ".join(duplicates)}
+                header_line,
+                "",
+                _("Columns given twice: %(columns)s.") % {"columns": ", ".join(duplicates)},
             )
         )
-    rows = []
-    line = 1  # spreadsheet row numbers: the header is row 1, a multi-line cell stays one row
-    try:
-        for cells in reader:
-            line += 1
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) > len(columns):
-                extra = [cell for cell in cells[len(columns) :] if cell.strip()]
-                if extra:
-                    rows.append((line, {"__extra__": str(len(cells))}))
-                    continue
-            values = {
-                name: _cell(name, (cells[i] if i < len(cells) else "").strip())
-                for i, name in enumerate(columns)
-                if name
-            }
-            rows.append((line, values))
-            if len(rows) > MAX_RECORDS:
-                raise ImportRefused(
-                    RowError(
-                        line,
-                        "",
-                        _("The file has more than %(max)s rows: split it into several files.")
-                        % {"max": MAX_RECORDS},
-                    )
+    width = len(columns)
+    named = [(index, name) for index, name in enumerate(columns) if name]
+    web = [name for name in columns if name in WEB_COLUMNS]
+    rows: list[TableRow] = []
+    for line, raw_cells in records:
+        cells = clean_cells(raw_cells)
+        if not any(cells):
+            continue
+        if len(rows) >= MAX_RECORDS:
+            raise ImportRefused(
+                RowError(
+                    line,
+                    "",
+                    _("The file has more than %(max)s rows: split it into several files.")
+                    % {"max": MAX_RECORDS},
                 )
-    except csv.Error as error:
-        raise ImportRefused(RowError(line + 1, "", str(error))) from error
+            )
+        row = TableRow(line=line, values={})
+        rows.append(row)
+        if any(cells[width:]):
+            row.problems.append(("", _("This line has more cells than the header has columns.")))
+            continue
+        if (
+            len(cells[0]) == len(header[0])
+            and [header_name(cell) for cell in cells[:width]] == columns
+        ):
+            row.problems.append(
+                (
+                    "",
+                    _(
+                        "This line repeats the header: were two files pasted one after "
+                        "the other? Remove it."
+                    ),
+                )
+            )
+            continue
+        if len(cells) < width:
+            cells += [""] * (width - len(cells))
+        if row_may_have_problems(cells):
+            for index, name in named:
+                problem = cell_problem(cells[index])
+                if problem:
+                    row.problems.append((name, problem))
+                    cells[index] = ""
+        row.values = {name: cells[index] for index, name in named}
+        for name in web:
+            row.values[name] = _cell(name, row.values[name])
+    if not rows:
+        raise ImportRefused(
+            RowError(
+                header_line,
+                "",
+                _("The file has a header but no rows under it: there is nothing to import."),
+            )
+        )
     return [name for name in columns if name], rows
 
 
-class CsvPlanner:
-    """Turns CSV rows into organisation and service plans, reporting every bad cell."""
+def read_csv(content: bytes) -> tuple[list[str], list[TableRow]]:
+    """(columns, rows), rows numbered as a spreadsheet shows them.
+
+    The header is row 1; a cell with line breaks does not shift the numbers,
+    so that "line 12" is the row people see as 12 in their spreadsheet.
+    The delimiter is the one of ``;``, ``,`` and tab the header uses most.
+    """
+    text = decode(content)
+    if not text or text.isspace():
+        raise ImportRefused(RowError(1, "", _("The file is empty.")))
+    # Let the reader hand over any cell, however long, so that read_table names its
+    # column; the file's size bounds it.
+    if csv.field_size_limit() <= MAX_FILE_BYTES:
+        csv.field_size_limit(MAX_FILE_BYTES + 1)
+    first_line = text.lstrip("\ufeff\r\n").partition("\n")[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    state = {"line": 0}
+
+    def numbered():
+        for cells in reader:
+            state["line"] += 1
+            yield state["line"], cells
+
+    try:
+        records = numbered()
+        header_line, header = next(((n, c) for n, c in records if any(x.strip() for x in c)))
+        return read_table(header, records, header_line=header_line)
+    except StopIteration:
+        raise ImportRefused(RowError(1, "", _("The file is empty."))) from None
+    except csv.Error as error:
+        line = state["line"] + 1
+        raise ImportRefused(
+            RowError(line, "", _("Line %(line)s cannot be read as CSV.") % {"line": line})
+        ) from error
+
+
+class TablePlanner:
+    """Turns rows (CSV or Excel) into organisation and service plans, reporting every bad cell."""
 
     def __init__(self, columns: list[str], vocabulary: Vocabulary, problems: Problems):
         self.columns = set(columns)
@@ -335,11 +426,11 @@ class CsvPlanner:
     def has(self, column: str) -> bool:
         return column in self.columns
 
-    def add_row(self, line: int, row: dict[str, str]) -> None:
-        if "__extra__" in row:
-            self.problems.report(
-                line, "", _("This line has more cells than the header has columns.")
-            )
+    def add_row(self, table_row: TableRow) -> None:
+        line, row = table_row.line, table_row.values
+        if table_row.problems:
+            for column, message in table_row.problems:
+                self.problems.report(line, column, message)
             return
         organisation = self._organisation(line, row)
         if organisation is None:
@@ -381,7 +472,7 @@ class CsvPlanner:
                 line,
                 "organisme_id",
                 _("Line %(line)s gives another identifier to the organisation « %(name)s ».")
-                % {"line": plan.line, "name": plan.name},
+                % {"line": plan.line, "name": shorten(plan.name)},
             )
             return None
         plan.uuid = plan.uuid or identifier
@@ -425,7 +516,9 @@ class CsvPlanner:
                 extension_column="",
                 problems=p,
             )
-            if phone and digits(phone.number) not in {digits(x.number) for x in plan.phones}:
+            if phone and (phone_key(phone.number), phone.extension) not in {
+                (phone_key(x.number), x.extension) for x in plan.phones
+            }:
                 plan.phones.append(phone)
         self._record_meta(plan, line, row)
         return plan
@@ -445,7 +538,11 @@ class CsvPlanner:
                     "« %(value)s » differs from the organisation's value "
                     "on line %(line)s (« %(other)s »)."
                 )
-                % {"value": value, "line": plan.value_lines[model_field], "other": current},
+                % {
+                    "value": shorten(value),
+                    "line": plan.value_lines[model_field],
+                    "other": shorten(current),
+                },
             )
 
     def _merge_attr(self, plan, line: int, column: str, attribute: str, value) -> None:
@@ -462,7 +559,7 @@ class CsvPlanner:
                     "« %(value)s » differs from the value given on an earlier line "
                     "for this organisation (« %(other)s »)."
                 )
-                % {"value": value, "other": current},
+                % {"value": shorten(value), "other": shorten(current)},
             )
 
     def _record_meta(self, plan, line: int, row: dict[str, str]) -> None:

@@ -36,7 +36,7 @@ from django.utils.translation import gettext_noop, pgettext
 from directory import access
 from directory.background import periodic
 from directory.background.reaper import WORKER_LOST_PATH
-from directory.importing import CSV, VALIDATING, detect_format, directory_import
+from directory.importing import TABULAR_FORMATS, VALIDATING, detect_format, directory_import
 from directory.models import ImportJob
 
 logger = logging.getLogger(__name__)
@@ -272,7 +272,9 @@ def import_job_status(job: ImportJob) -> dict:
         "dry_run": job.dry_run,
         "file_format": job.file_format,
         "line_label": str(
-            _("Line") if job.file_format == CSV else pgettext("JSON record number", "Record")
+            _("Line")
+            if job.file_format in TABULAR_FORMATS
+            else pgettext("JSON record number", "Record")
         ),
         "errors": job.errors if job.is_finished else [],
         "error_count": len(job.errors),

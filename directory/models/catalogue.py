@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from directory import access
 
 from .bilingual import BilingualMixin
+from .fields import PhoneExtensionField, PhoneNumberField, PostalCodeField
 from .organisations import Organisation, PublicationState, VerifiableRecord
 
 
@@ -45,7 +46,7 @@ class Location(BilingualMixin, models.Model):
     name_en = models.CharField(_("name (English)"), max_length=250, blank=True)
     address = models.CharField(_("street address"), max_length=250, blank=True)
     municipality = models.CharField(_("municipality"), max_length=120, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    postal_code = PostalCodeField(_("postal code"), max_length=10, blank=True)
     territory = models.ForeignKey(
         "directory.Territory",
         verbose_name=_("territory"),
@@ -261,8 +262,8 @@ class Phone(models.Model):
     location = models.ForeignKey(
         Location, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
     )
-    number = models.CharField(_("number"), max_length=40)
-    extension = models.CharField(_("extension"), max_length=10, blank=True)
+    number = PhoneNumberField(_("number"), max_length=40)
+    extension = PhoneExtensionField(_("extension"), max_length=10, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.VOICE)
     description = models.CharField(_("description"), max_length=200, blank=True)
 

@@ -25,6 +25,7 @@ class ImportJob(models.Model):
 
     class Format(models.TextChoices):
         CSV = "csv", _("CSV (recensement template)")
+        XLSX = "xlsx", _("Excel workbook (recensement template)")
         HSDS_JSON = "hsds-json", _("HSDS 3.0 JSON")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

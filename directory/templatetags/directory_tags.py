@@ -6,9 +6,8 @@ the English site a record without English text shows its French text marked
 ``note=True`` (the default for ``block=True``, where the note matters most).
 """
 
-import re
-
 from django import template
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import linebreaks_filter
 from django.template.loader import render_to_string
 from django.utils.html import format_html
@@ -16,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from directory import profile_sections
+from directory.catalogue.validation import phone_number_parse
 
 register = template.Library()
 
@@ -55,15 +55,20 @@ def bilingual_lang(record, field: str) -> str:
 
 @register.filter
 def tel_href(number: str, extension: str = "") -> str:
-    """``tel:`` URI of a North American number as people write it ("819 555-1234 #12")."""
-    digits = re.sub(r"[^\d+]", "", number or "")
-    if len(digits) == 10 and not digits.startswith("+"):
-        digits = "+1" + digits
-    elif len(digits) == 11 and digits.startswith("1"):
-        digits = "+" + digits
-    if extension:
-        digits += ";ext=" + re.sub(r"\D", "", extension)
-    return "tel:" + digits
+    """``tel:`` URI of a phone number, or "" when the value is not one.
+
+    Records saved before phone numbers were validated may hold anything:
+    the template shows those as text, never as a link. An extension that is
+    not digits is left out of the link (the page still shows it).
+    """
+    try:
+        phone = phone_number_parse(number or "")
+    except ValidationError:
+        return ""
+    try:
+        return phone_number_parse(number, extension or "").uri
+    except ValidationError:
+        return phone.uri
 
 
 @register.simple_tag(takes_context=True)

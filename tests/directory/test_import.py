@@ -337,13 +337,16 @@ BAD_POSTAL_CODE = [{"organisme": "Organisme", "service": "Service", "code_postal
 def test_errors_are_in_english_for_an_english_speaking_user(reference_data):
     with translation.override("en"):
         report = run(csv_file(BAD_POSTAL_CODE))
-    assert report.errors[0].message == "Not a Canadian postal code (A1A 1A1)."
+    assert report.errors[0].message == "Not a Canadian postal code: write it as J1H 5N4."
 
 
 def test_errors_are_in_french_for_a_french_speaking_user(reference_data):
     with translation.override("fr"):
         report = run(csv_file(BAD_POSTAL_CODE))
-    assert report.errors[0].message == "Ce n'est pas un code postal canadien (A1A 1A1)."
+    assert (
+        report.errors[0].message
+        == "Ce n'est pas un code postal canadien : écrivez-le comme J1H 5N4."
+    )
 
 
 # --- The command --------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""``manage.py import_directory FILE [--format csv|hsds-json] [--dry-run]``.
+"""``manage.py import_directory FILE [--format csv|xlsx|hsds-json] [--dry-run]``.
 
 Imports a recensement file all or nothing, as the admin's import does:
 every bad row is listed with its line and reason, in ``--language`` (or
@@ -12,23 +12,34 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from directory.importing import CSV, FORMATS, VALIDATING, detect_format, directory_import
+from directory.importing import (
+    FORMATS,
+    TABULAR_FORMATS,
+    VALIDATING,
+    detect_format,
+    directory_import,
+)
+from directory.importing.common import MAX_FILE_BYTES
 from directory.models import RecordSource
 
 
 class Command(BaseCommand):
-    help = "Import organisations and services from a CSV (recensement template) or HSDS JSON file."
+    help = (
+        "Import organisations and services from a CSV or Excel file (recensement template) "
+        "or an HSDS JSON file."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="Path of the file to import.")
         parser.add_argument(
             "--format",
             choices=FORMATS,
-            help="csv or hsds-json (default: from the file name and its first characters).",
+            help="csv, xlsx or hsds-json (default: from the file name and its first bytes).",
         )
         parser.add_argument(
             "--dry-run",
@@ -58,6 +69,11 @@ class Command(BaseCommand):
     def _import(self, options):
         path = Path(options["file"])
         try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise CommandError(
+                    _("The file is larger than %(size)s: split it into several files.")
+                    % {"size": filesizeformat(MAX_FILE_BYTES)}
+                )
             content = path.read_bytes()
         except OSError as error:
             raise CommandError(
@@ -84,9 +100,9 @@ class Command(BaseCommand):
         self._end_progress_line()
         if not report.ok:
             for error in report.errors:
-                where = (_("Line %(line)s") if file_format == CSV else _("Record %(line)s")) % {
-                    "line": error.line
-                }
+                where = (
+                    _("Line %(line)s") if file_format in TABULAR_FORMATS else _("Record %(line)s")
+                ) % {"line": error.line}
                 column = f" [{error.column}]" if error.column else ""
                 self.stderr.write(f"{where}{column}: {error.message}")
             count = len(report.errors)
