@@ -126,10 +126,24 @@ class LocationFilterSet(WagtailFilterSet):
     organisation = django_filters.ModelChoiceFilter(
         label=_("Organisation"), queryset=Organisation.objects.order_by("name")
     )
+    archived = django_filters.ChoiceFilter(
+        label=_("In the directory"),
+        choices=[("current", _("Current")), ("archived", _("Archived"))],
+        method="filter_archived",
+        widget=forms.RadioSelect,
+        empty_label=_("All"),
+    )
 
     class Meta:
         model = Location
         fields = ["kind", "territory", "organisation"]
+
+    def filter_archived(self, queryset, name, value):
+        if value == "current":
+            return queryset.current()
+        if value == "archived":
+            return queryset.archived()
+        return queryset
 
 
 class InitiativeFilterSet(FreshnessFilterMixin, WagtailFilterSet):
@@ -266,7 +280,13 @@ class LocationViewSet(RecordHistoryViewSetMixin, DirectoryModelViewSet):
     menu_label = _("Locations")
     filterset_class = LocationFilterSet
     search_fields = ["name", "address", "municipality", "postal_code", "organisation__name"]
-    list_display = ["__str__", "organisation", "municipality", "territory"]
+    list_display = [
+        "__str__",
+        "organisation",
+        "municipality",
+        "territory",
+        DateColumn("archived_at", label=_("Archived on"), sort_key="archived_at"),
+    ]
     form_fields = [
         "organisation",
         "kind",

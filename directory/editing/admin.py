@@ -165,6 +165,7 @@ class ChangeRequestReviewView(ReviewerRequiredMixin, WagtailAdminTemplateMixin, 
             row.conflict = row.name in conflicts
         context.update(
             change_request=change_request,
+            location_services=self._location_services(change_request),
             rows=rows,
             conflicts=bool(conflicts),
             form=form or ReviewForm(),
@@ -174,6 +175,17 @@ class ChangeRequestReviewView(ReviewerRequiredMixin, WagtailAdminTemplateMixin, 
             ),
         )
         return context
+
+    @staticmethod
+    def _location_services(change_request: ChangeRequest) -> list | None:
+        """For archiving or restoring a location: the services whose pages it leaves or joins."""
+        if (
+            change_request.target_kind != RecordKind.LOCATION
+            or change_request.location is None
+            or change_request.kind not in (ChangeRequest.Kind.ARCHIVE, ChangeRequest.Kind.RESTORE)
+        ):
+            return None
+        return editing_selectors.services_at_location(location=change_request.location)
 
     def post(self, request, *args, **kwargs):
         form = ReviewForm(request.POST)

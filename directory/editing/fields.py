@@ -23,6 +23,8 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -126,6 +128,7 @@ LOCATION_SPEC = RecordSpec(
         "accessibility",
         "accessibility_en",
     ),
+    tracked_only=("archived_at",),
 )
 
 SPECS = {spec.model: spec for spec in (ORGANISATION_SPEC, SERVICE_SPEC, LOCATION_SPEC)}
@@ -309,6 +312,19 @@ class FieldChange:
 _PHONE_LABEL = _("phones")
 
 
+def _date_display(model_field, value) -> str:
+    """A stored ISO date or moment, written as the current language writes dates."""
+    if isinstance(model_field, models.DateTimeField):
+        moment = parse_datetime(str(value))
+        if moment is None:
+            return str(value)
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return formats.date_format(moment, "DATETIME_FORMAT")
+    day = parse_date(str(value))
+    return formats.date_format(day, "DATE_FORMAT") if day else str(value)
+
+
 class ChangeDescriber:
     """Labels for ``{field: [old, new]}`` dicts, with related labels fetched once.
 
@@ -345,6 +361,8 @@ class ChangeDescriber:
             return str(dict(model_field.flatchoices).get(value, value))
         if value is None:
             return ""
+        if isinstance(model_field, (models.DateTimeField, models.DateField)):
+            return _date_display(model_field, value)
         return str(value)
 
     @staticmethod

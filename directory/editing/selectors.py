@@ -55,6 +55,12 @@ def location_get_for_editing(*, organisation: Organisation, uuid) -> Location:
         raise Http404 from error
 
 
+def services_at_location(*, location: Location) -> list[Service]:
+    """Every service linked to the location, whatever its state (editors and validators only):
+    what archiving the location takes it away from."""
+    return list(location.services.order_by("name", "pk"))
+
+
 def change_requests_of_organisation(*, organisation: Organisation):
     """Every request about the organisation and its records, newest first (editors only)."""
     return ChangeRequest.objects.filter(organisation=organisation).select_related(

@@ -61,13 +61,15 @@ class ChangeRequest(models.Model):
     For ``kind=create`` on a location, the location does not exist yet and
     ``location`` stays empty until approval creates it. For ``kind=create``
     on an organisation or a service, the record exists in state *pending*
-    (not public) and approval publishes it.
+    (not public) and approval publishes it. ``archive`` takes a record out of
+    the directory; ``restore`` brings an archived location back.
     """
 
     class Kind(models.TextChoices):
         CREATE = "create", pgettext_lazy("kind of change", "New record")
         UPDATE = "update", pgettext_lazy("kind of change", "Update")
         ARCHIVE = "archive", pgettext_lazy("kind of change", "Archive")
+        RESTORE = "restore", pgettext_lazy("kind of change", "Restore")
 
     class Status(models.TextChoices):
         PENDING = "pending", pgettext_lazy("change request status", "Awaiting validation")
@@ -156,8 +158,8 @@ class ChangeRequest(models.Model):
                 name="change_request_target_matches_kind",
             ),
             models.CheckConstraint(
-                condition=~Q(target_kind="location", kind="update", location__isnull=True),
-                name="change_request_location_update_has_location",
+                condition=~Q(target_kind="location", location__isnull=True) | Q(kind="create"),
+                name="change_request_location_exists_unless_create",
             ),
         ]
 
@@ -221,6 +223,7 @@ class RecordHistory(models.Model):
             pgettext_lazy("history action", "Returned to draft"),
         )
         ARCHIVED = "archived", pgettext_lazy("history action", "Archived")
+        RESTORED = "restored", pgettext_lazy("history action", "Restored")
 
     class Channel(models.TextChoices):
         SITE = "site", _("Edited on the site (record not public yet)")

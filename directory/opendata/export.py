@@ -25,10 +25,10 @@ from datetime import datetime
 from pathlib import Path
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from directory.models import ClientStatus, ServiceCategory
+from directory.models import ClientStatus, Location, ServiceCategory
 from directory.opendata import hsds
 
 SPEC_PATH = Path(__file__).resolve().parent / "spec" / "datapackage.json"
@@ -195,14 +195,18 @@ def _data_modified() -> datetime | None:
 
 
 def data_fingerprint() -> str:
-    """Changes when published records are added, removed or saved (two small queries)."""
+    """Changes when published records are added, removed or saved, or a location is
+    archived or restored (three small queries)."""
     services = hsds.services_for_hsds(full=False).aggregate(
         n=Count("pk"), latest=Max("updated_at"), top=Max("pk")
     )
     organisations = hsds.organisations_for_hsds(full=False).aggregate(
         n=Count("pk"), latest=Max("updated_at"), top=Max("pk")
     )
-    return f"{sorted(services.items())}{sorted(organisations.items())}"
+    locations = Location.objects.aggregate(
+        current=Count("pk", filter=Q(archived_at__isnull=True)), archived=Max("archived_at")
+    )
+    return f"{sorted(services.items())}{sorted(organisations.items())}{sorted(locations.items())}"
 
 
 def export_archive_cached(*, base_url: str, seconds: int) -> bytes:

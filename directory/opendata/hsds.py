@@ -673,7 +673,7 @@ def service_to_hsds(
 
 
 def _location_queryset() -> QuerySet:
-    return Location.objects.select_related("territory").prefetch_related("phones")
+    return Location.objects.current().select_related("territory").prefetch_related("phones")
 
 
 def services_for_hsds(queryset: QuerySet | None = None, *, full: bool = True) -> QuerySet:
@@ -693,9 +693,8 @@ def services_for_hsds(queryset: QuerySet | None = None, *, full: bool = True) ->
         "phones",
         Prefetch(
             "serviceatlocation_set",
-            queryset=ServiceAtLocation.objects.select_related(
-                "location__territory", "location__organisation"
-            )
+            queryset=ServiceAtLocation.objects.current()
+            .select_related("location__territory", "location__organisation")
             .prefetch_related("location__phones")
             .order_by("pk"),
         ),
