@@ -5,7 +5,9 @@ the validation queue (``directory/editing/admin.py``) and model viewsets for
 organisations, services, locations, initiatives, partnerships, memberships
 and the reference data, with list filters by territory, category, state and
 freshness (*stale*: never verified, or verified longer ago than
-``DIRECTORY_STALE_AFTER_DAYS``).
+``DIRECTORY_STALE_AFTER_DAYS``). Creating, editing or deleting a record
+(not the reference data) is logged to the history of the organisations it
+concerns (``RecordHistoryViewSetMixin``).
 """
 
 import django_filters
@@ -304,7 +306,7 @@ class LocationViewSet(RecordHistoryViewSetMixin, DirectoryModelViewSet):
     ]
 
 
-class InitiativeViewSet(DirectoryModelViewSet):
+class InitiativeViewSet(RecordHistoryViewSetMixin, DirectoryModelViewSet):
     model = Initiative
     name = "directory_initiatives"
     url_prefix = "directory/initiatives"
@@ -317,7 +319,7 @@ class InitiativeViewSet(DirectoryModelViewSet):
     exclude_form_fields = ["created_at", "updated_at"]
 
 
-class PartnershipViewSet(DirectoryModelViewSet):
+class PartnershipViewSet(RecordHistoryViewSetMixin, DirectoryModelViewSet):
     model = Partnership
     name = "directory_partnerships"
     url_prefix = "directory/partnerships"
@@ -329,7 +331,7 @@ class PartnershipViewSet(DirectoryModelViewSet):
     form_fields = ["source", "target", "kind", "description", "started_on", "ended_on"]
 
 
-class MembershipViewSet(DirectoryModelViewSet):
+class MembershipViewSet(RecordHistoryViewSetMixin, DirectoryModelViewSet):
     model = Membership
     name = "directory_memberships"
     url_prefix = "directory/memberships"

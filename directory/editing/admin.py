@@ -4,9 +4,10 @@
   organisation, kind of change, record type and age) and, for each, a review
   page showing the diff field by field with *approve* and *send back* (with a
   comment) buttons. The writes are :mod:`directory.editing.services`.
-- **History of admin edits**: the create and edit views that the record
-  viewsets (``directory/catalogue/admin.py``) use, so that a staff edit in
-  the admin is logged to the record's history inside its transaction and the
+- **History of admin edits**: the create, edit and delete views that the
+  record viewsets (``directory/catalogue/admin.py``) use, so that a staff
+  change in the admin is logged to the history of the organisation(s) it
+  concerns inside its transaction (:mod:`directory.editing.history`) and the
   history an organisation sees on the site includes it.
 """
 
@@ -17,6 +18,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -28,15 +30,16 @@ from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import BaseListingView, WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.models import CreateView, EditView
+from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView
 from wagtail.admin.viewsets.base import ViewSet
 
 from directory import access
 from directory.admin_access import PermissionRequiredMixin, permission_menu_item_class
+from directory.editing import history
 from directory.editing import selectors as editing_selectors
 from directory.editing import services as editing
 from directory.editing.fields import snapshot
-from directory.models import ChangeRequest, Organisation, RecordKind
+from directory.models import EDITABLE_RECORD_KINDS, ChangeRequest, Organisation, RecordKind
 
 NAMESPACE = editing.VALIDATION_URL_NAMESPACE
 
@@ -60,7 +63,7 @@ class ChangeRequestFilterSet(WagtailFilterSet):
     )
     target_kind = django_filters.ChoiceFilter(
         label=_("Record type"),
-        choices=RecordKind.choices,
+        choices=EDITABLE_RECORD_KINDS,
         widget=forms.RadioSelect,
         empty_label=_("All"),
     )
@@ -243,7 +246,7 @@ class HistoryLoggingCreateView(CreateView):
 
     def save_instance(self):
         instance = super().save_instance()
-        editing.record_history_log_admin_edit(record=instance, before=None, actor=self.request.user)
+        history.admin_edit_log(record=instance, before=None, actor=self.request.user)
         return instance
 
 
@@ -254,12 +257,22 @@ class HistoryLoggingEditView(EditView):
         stored = type(self.object)._default_manager.get(pk=self.object.pk)
         before = snapshot(stored)
         instance = super().save_instance()
-        editing.record_history_log_admin_edit(
-            record=instance, before=before, actor=self.request.user
-        )
+        history.admin_edit_log(record=instance, before=before, actor=self.request.user)
         return instance
 
 
+class HistoryLoggingDeleteView(DeleteView):
+    """Logs the deletion, with the values the record had, in the deletion's transaction."""
+
+    def delete_action(self):
+        with transaction.atomic():
+            history.admin_delete_log(record=self.object, actor=self.request.user)
+            super().delete_action()
+
+
 class RecordHistoryViewSetMixin:
+    """For the viewsets of directory records: every create, edit and delete is in the history."""
+
     add_view_class = HistoryLoggingCreateView
     edit_view_class = HistoryLoggingEditView
+    delete_view_class = HistoryLoggingDeleteView

@@ -18,8 +18,11 @@ from directory.catalogue import selectors
 from directory.editing.fields import ChangeDescriber, diff
 from directory.models import (
     ChangeRequest,
+    Initiative,
     Location,
+    Membership,
     Organisation,
+    Partnership,
     RecordHistory,
     RecordKind,
     Service,
@@ -29,6 +32,9 @@ MODELS_BY_KIND = {
     RecordKind.ORGANISATION: Organisation,
     RecordKind.SERVICE: Service,
     RecordKind.LOCATION: Location,
+    RecordKind.INITIATIVE: Initiative,
+    RecordKind.PARTNERSHIP: Partnership,
+    RecordKind.MEMBERSHIP: Membership,
 }
 
 
@@ -114,19 +120,20 @@ def creation_sent_back(*, record) -> ChangeRequest | None:
 def describe_requests(requests) -> dict[int, list]:
     """Labelled diff rows for several requests, with reference labels fetched once."""
     describer = ChangeDescriber()
-    described = {}
+    changes_of = {}
     for change_request in requests:
         changes = diff(change_request.previous, change_request.proposed)
         if change_request.kind == ChangeRequest.Kind.CREATE:
             changes = {k: v for k, v in changes.items() if v[1] not in (None, "", [])}
-        described[change_request.pk] = describer.describe(
-            MODELS_BY_KIND[change_request.target_kind], changes
-        )
-    return described
+        changes_of[change_request.pk] = (MODELS_BY_KIND[change_request.target_kind], changes)
+    describer.prefetch(changes_of.values())
+    return {pk: describer.describe(model, changes) for pk, (model, changes) in changes_of.items()}
 
 
 def describe_history(entries) -> dict[int, list]:
+    """Labelled rows for history entries, in a number of queries that does not grow with them."""
     describer = ChangeDescriber()
+    describer.prefetch((MODELS_BY_KIND[entry.target_kind], entry.changes) for entry in entries)
     return {
         entry.pk: describer.describe(MODELS_BY_KIND[entry.target_kind], entry.changes)
         for entry in entries

@@ -1,4 +1,5 @@
-# Locations can be archived (and restored).
+# Locations can be archived (and restored); the history covers initiatives, partnerships
+# and memberships, and deletions.
 
 import django.db.models.deletion
 from django.conf import settings
@@ -63,9 +64,27 @@ class Migration(migrations.Migration):
                     ("returned_to_draft", "Returned to draft"),
                     ("archived", "Archived"),
                     ("restored", "Restored"),
+                    ("deleted", "Deleted"),
                 ],
                 max_length=20,
                 verbose_name="action",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="recordhistory",
+            name="target_kind",
+            field=models.CharField(
+                choices=[
+                    ("organisation", "Organisation"),
+                    ("service", "Service"),
+                    ("location", "Location"),
+                    ("initiative", "Initiative or project"),
+                    ("partnership", "Partnership"),
+                    ("membership", "Membership"),
+                ],
+                db_index=True,
+                max_length=20,
+                verbose_name="record type",
             ),
         ),
         migrations.AddConstraint(

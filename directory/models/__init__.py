@@ -3,7 +3,7 @@
 from .accounts import User, UserManager
 from .bilingual import BilingualMixin, LocalizedText
 from .catalogue import Location, Phone, Service, ServiceAtLocation, ServiceStatus
-from .changes import ChangeRequest, RecordHistory, RecordKind
+from .changes import EDITABLE_RECORD_KINDS, ChangeRequest, RecordHistory, RecordKind
 from .imports import ImportJob
 from .organisations import (
     Initiative,
@@ -18,6 +18,7 @@ from .reference import ClientStatus, Language, ServiceCategory, Territory
 from .search_index import SearchIndexState
 
 __all__ = [
+    "EDITABLE_RECORD_KINDS",
     "BilingualMixin",
     "ChangeRequest",
     "ClientStatus",

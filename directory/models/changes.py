@@ -29,11 +29,27 @@ from .organisations import Organisation
 
 
 class RecordKind(models.TextChoices):
-    """Which kind of record a change request or a history entry is about."""
+    """Which kind of record a change request or a history entry is about.
+
+    Organisations edit the first three themselves (change requests are only
+    about them); initiatives, partnerships and memberships are edited by
+    staff in the admin, and their history is kept with every organisation
+    they concern.
+    """
 
     ORGANISATION = "organisation", _("Organisation")
     SERVICE = "service", _("Service")
     LOCATION = "location", _("Location")
+    INITIATIVE = "initiative", _("Initiative or project")
+    PARTNERSHIP = "partnership", _("Partnership")
+    MEMBERSHIP = "membership", _("Membership")
+
+
+#: The records organisations edit themselves, hence the only targets of change requests.
+EDITABLE_RECORD_KINDS = [
+    (kind.value, kind.label)
+    for kind in (RecordKind.ORGANISATION, RecordKind.SERVICE, RecordKind.LOCATION)
+]
 
 
 class ChangeRequestQuerySet(models.QuerySet):
@@ -89,7 +105,7 @@ class ChangeRequest(models.Model):
         related_name="change_requests",
     )
     target_kind = models.CharField(
-        _("record type"), max_length=20, choices=RecordKind.choices, db_index=True
+        _("record type"), max_length=20, choices=EDITABLE_RECORD_KINDS, db_index=True
     )
     service = models.ForeignKey(
         Service,
@@ -211,7 +227,13 @@ class ChangeRequest(models.Model):
 
 
 class RecordHistory(models.Model):
-    """One change applied to a directory record: who, when, what, and by which path."""
+    """One change applied to a directory record: who, when, what, and by which path.
+
+    Every entry belongs to one organisation's history. A change to a record
+    that concerns several organisations (an initiative: its lead, partners
+    and funders; a partnership: both sides) leaves one entry in each of
+    their histories, with the same values.
+    """
 
     class Action(models.TextChoices):
         CREATED = "created", pgettext_lazy("history action", "Created")
@@ -224,6 +246,7 @@ class RecordHistory(models.Model):
         )
         ARCHIVED = "archived", pgettext_lazy("history action", "Archived")
         RESTORED = "restored", pgettext_lazy("history action", "Restored")
+        DELETED = "deleted", pgettext_lazy("history action", "Deleted")
 
     class Channel(models.TextChoices):
         SITE = "site", _("Edited on the site (record not public yet)")
