@@ -95,6 +95,16 @@ urlpatterns = [
         name="manage_location_edit",
     ),
     path(
+        "manage/<slug:slug>/locations/<uuid:location_uuid>/archive/",
+        editing.location_archive,
+        name="manage_location_archive",
+    ),
+    path(
+        "manage/<slug:slug>/locations/<uuid:location_uuid>/restore/",
+        editing.location_restore,
+        name="manage_location_restore",
+    ),
+    path(
         "manage/<slug:slug>/requests/<uuid:uuid>/",
         editing.change_request_detail,
         name="change_request_detail",

@@ -5,7 +5,9 @@ the validation queue (``directory/editing/admin.py``) and model viewsets for
 organisations, services, locations, initiatives, partnerships, memberships
 and the reference data, with list filters by territory, category, state and
 freshness (*stale*: never verified, or verified longer ago than
-``DIRECTORY_STALE_AFTER_DAYS``).
+``DIRECTORY_STALE_AFTER_DAYS``). Creating, editing or deleting a record
+(not the reference data) is logged to the history of the organisations it
+concerns (``RecordHistoryViewSetMixin``).
 """
 
 import django_filters
@@ -128,10 +130,24 @@ class LocationFilterSet(WagtailFilterSet):
     organisation = django_filters.ModelChoiceFilter(
         label=_("Organisation"), queryset=Organisation.objects.order_by("name")
     )
+    archived = django_filters.ChoiceFilter(
+        label=_("In the directory"),
+        choices=[("current", _("Current")), ("archived", _("Archived"))],
+        method="filter_archived",
+        widget=forms.RadioSelect,
+        empty_label=_("All"),
+    )
 
     class Meta:
         model = Location
         fields = ["kind", "territory", "organisation"]
+
+    def filter_archived(self, queryset, name, value):
+        if value == "current":
+            return queryset.current()
+        if value == "archived":
+            return queryset.archived()
+        return queryset
 
 
 class InitiativeFilterSet(FreshnessFilterMixin, WagtailFilterSet):
@@ -285,7 +301,13 @@ class LocationViewSet(RecordHistoryViewSetMixin, DirectoryModelViewSet):
     menu_label = _("Locations")
     filterset_class = LocationFilterSet
     search_fields = ["name", "address", "municipality", "postal_code", "organisation__name"]
-    list_display = ["__str__", "organisation", "municipality", "territory"]
+    list_display = [
+        "__str__",
+        "organisation",
+        "municipality",
+        "territory",
+        DateColumn("archived_at", label=_("Archived on"), sort_key="archived_at"),
+    ]
     form_fields = [
         "organisation",
         "kind",
@@ -303,7 +325,7 @@ class LocationViewSet(RecordHistoryViewSetMixin, DirectoryModelViewSet):
     ]
 
 
-class InitiativeViewSet(DirectoryModelViewSet):
+class InitiativeViewSet(RecordHistoryViewSetMixin, DirectoryModelViewSet):
     model = Initiative
     name = "directory_initiatives"
     url_prefix = "directory/initiatives"
@@ -316,7 +338,7 @@ class InitiativeViewSet(DirectoryModelViewSet):
     exclude_form_fields = ["created_at", "updated_at"]
 
 
-class PartnershipViewSet(DirectoryModelViewSet):
+class PartnershipViewSet(RecordHistoryViewSetMixin, DirectoryModelViewSet):
     model = Partnership
     name = "directory_partnerships"
     url_prefix = "directory/partnerships"
@@ -328,7 +350,7 @@ class PartnershipViewSet(DirectoryModelViewSet):
     form_fields = ["source", "target", "kind", "description", "started_on", "ended_on"]
 
 
-class MembershipViewSet(DirectoryModelViewSet):
+class MembershipViewSet(RecordHistoryViewSetMixin, DirectoryModelViewSet):
     model = Membership
     name = "directory_memberships"
     url_prefix = "directory/memberships"

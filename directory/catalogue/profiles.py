@@ -3,8 +3,8 @@
 The record itself comes from the permission-checked selectors
 (``organisation_get_visible``, ``service_get_visible``); everything related
 is read here through the listing selectors, so that a published page never
-shows a draft service, an unpublished partner, or a location of an
-unpublished organisation to the public.
+shows a draft service, an unpublished partner, an archived location, or a
+location of an unpublished organisation to the public.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def organisation_profile(*, user, organisation: Organisation) -> OrganisationPro
     return OrganisationProfile(
         organisation=organisation,
         services=services,
-        locations=_locations(organisation.locations.order_by("name", "pk")),
+        locations=_locations(organisation.locations.current().order_by("name", "pk")),
         phones=list(Phone.objects.filter(organisation=organisation).order_by("pk")),
         territories=list(organisation.territories.order_by("position", "name")),
         partners=partners,
@@ -131,9 +131,11 @@ def organisation_profile(*, user, organisation: Organisation) -> OrganisationPro
 
 def service_profile(*, user, service: Service) -> ServiceProfile:
     """Everything the service page shows (7 queries, whatever the sizes)."""
-    locations = service.locations.filter(
-        organisation__in=selectors.organisations_visible(user=user).values("pk")
-    ).order_by("name", "pk")
+    locations = (
+        service.locations.current()
+        .filter(organisation__in=selectors.organisations_visible(user=user).values("pk"))
+        .order_by("name", "pk")
+    )
     return ServiceProfile(
         service=service,
         categories=list(service.categories.select_related("parent").order_by("position")),

@@ -38,5 +38,12 @@ def services_visible(*, user):
 
 
 def locations_visible(*, user):
-    """Locations of the organisations the user may see (a location has no state of its own)."""
-    return Location.objects.filter(organisation__in=organisations_visible(user=user).values("pk"))
+    """Locations in use of the organisations the user may see.
+
+    A location has no publication state of its own; an archived one is on no
+    public surface, whoever asks (its organisation's admins find it on their
+    management pages).
+    """
+    return Location.objects.current().filter(
+        organisation__in=organisations_visible(user=user).values("pk")
+    )

@@ -4,9 +4,10 @@
   organisation, kind of change, record type and age) and, for each, a review
   page showing the diff field by field with *approve* and *send back* (with a
   comment) buttons. The writes are :mod:`directory.editing.services`.
-- **History of admin edits**: the create and edit views that the record
-  viewsets (``directory/catalogue/admin.py``) use, so that a staff edit in
-  the admin is logged to the record's history inside its transaction and the
+- **History of admin edits**: the create, edit and delete views that the
+  record viewsets (``directory/catalogue/admin.py``) use, so that a staff
+  change in the admin is logged to the history of the organisation(s) it
+  concerns inside its transaction (:mod:`directory.editing.history`) and the
   history an organisation sees on the site includes it.
 """
 
@@ -17,6 +18,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -28,16 +30,17 @@ from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import BaseListingView, WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.models import CreateView, EditView
+from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView
 from wagtail.admin.viewsets.base import ViewSet
 
 from directory import access
 from directory.admin_access import PermissionRequiredMixin, permission_menu_item_class
+from directory.editing import history
 from directory.editing import selectors as editing_selectors
 from directory.editing import services as editing
-from directory.editing.fields import snapshot
+from directory.editing.fields import organisation_keys, snapshot, spec_for
 from directory.editing.review import change_request_review
-from directory.models import ChangeRequest, Organisation, RecordKind
+from directory.models import EDITABLE_RECORD_KINDS, ChangeRequest, Organisation, RecordKind
 
 NAMESPACE = editing.VALIDATION_URL_NAMESPACE
 
@@ -61,7 +64,7 @@ class ChangeRequestFilterSet(WagtailFilterSet):
     )
     target_kind = django_filters.ChoiceFilter(
         label=_("Record type"),
-        choices=RecordKind.choices,
+        choices=EDITABLE_RECORD_KINDS,
         widget=forms.RadioSelect,
         empty_label=_("All"),
     )
@@ -168,6 +171,7 @@ class ChangeRequestReviewView(ReviewerRequiredMixin, WagtailAdminTemplateMixin, 
             review=review,
             rows=review.rows,
             conflicts=bool(review.conflicts),
+            location_services=self._location_services(change_request),
             form=form or ReviewForm(),
             index_url=reverse(f"{NAMESPACE}:index"),
             manage_url=reverse(
@@ -175,6 +179,17 @@ class ChangeRequestReviewView(ReviewerRequiredMixin, WagtailAdminTemplateMixin, 
             ),
         )
         return context
+
+    @staticmethod
+    def _location_services(change_request: ChangeRequest) -> list | None:
+        """For archiving or restoring a location: the services whose pages it leaves or joins."""
+        if (
+            change_request.target_kind != RecordKind.LOCATION
+            or change_request.location is None
+            or change_request.kind not in (ChangeRequest.Kind.ARCHIVE, ChangeRequest.Kind.RESTORE)
+        ):
+            return None
+        return editing_selectors.services_at_location(location=change_request.location)
 
     def post(self, request, *args, **kwargs):
         form = ReviewForm(request.POST)
@@ -238,37 +253,54 @@ class HistoryLoggingCreateView(CreateView):
 
     def save_instance(self):
         instance = super().save_instance()
-        editing.record_history_log_admin_edit(record=instance, before=None, actor=self.request.user)
+        history.admin_edit_log(record=instance, before=None, actor=self.request.user)
         return instance
 
 
 class HistoryLoggingEditView(EditView):
     """Logs what changed, read from the database before the save, to the record's history."""
 
-    def save_instance(self):
-        # The lock order of every directory write: the organisation's row(s) first (the one
-        # the record belongs to, and the one the form moves it to), then the record.
+    def _organisation_ids(self) -> set[int]:
+        """The organisations the edit touches: the record's, before and after the form
+        (a service moved to another organisation; every organisation an initiative,
+        a partnership or a membership names)."""
         model = type(self.object)
         if model is Organisation:
-            organisation_ids = {self.object.pk}
-        else:
-            organisation_ids = {
-                model._default_manager.values_list("organisation_id", flat=True).get(
-                    pk=self.object.pk
-                ),
-                self.object.organisation_id,
-            }
-        for pk in sorted(organisation_ids):
+            return {self.object.pk}
+        stored = model._default_manager.get(pk=self.object.pk)
+        spec = spec_for(stored)
+        if spec.organisation_fields:
+            keys = organisation_keys(spec, snapshot(stored)) | organisation_keys(
+                spec, snapshot(self.object)
+            )
+            return set(Organisation.objects.filter(uuid__in=keys).values_list("pk", flat=True))
+        return {stored.organisation_id, self.object.organisation_id}
+
+    def save_instance(self):
+        # The lock order of every directory write: the organisations' rows first, in id
+        # order, then the record.
+        for pk in sorted(self._organisation_ids()):
             Organisation.objects.lock(pk)
+        model = type(self.object)
         stored = model._default_manager.select_for_update(no_key=True).get(pk=self.object.pk)
         before = snapshot(stored)
         instance = super().save_instance()
-        editing.record_history_log_admin_edit(
-            record=instance, before=before, actor=self.request.user
-        )
+        history.admin_edit_log(record=instance, before=before, actor=self.request.user)
         return instance
 
 
+class HistoryLoggingDeleteView(DeleteView):
+    """Logs the deletion, with the values the record had, in the deletion's transaction."""
+
+    def delete_action(self):
+        with transaction.atomic():
+            history.admin_delete_log(record=self.object, actor=self.request.user)
+            super().delete_action()
+
+
 class RecordHistoryViewSetMixin:
+    """For the viewsets of directory records: every create, edit and delete is in the history."""
+
     add_view_class = HistoryLoggingCreateView
     edit_view_class = HistoryLoggingEditView
+    delete_view_class = HistoryLoggingDeleteView

@@ -15,22 +15,33 @@ themselves; everything else here is driven by it:
   for people (choice labels, category names in the current language).
 
 Reference rows are named by their ``code`` (stable across databases);
-locations by their UUID.
+locations, organisations and members by their UUID.
+
+Initiatives, partnerships and memberships have a spec too, for their
+history only (staff edit them in the admin): ``organisation_fields`` names
+the fields that say which organisations a change concerns.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from directory.data_version import data_version_bump
 from directory.models import (
+    Initiative,
     Location,
+    Membership,
     Organisation,
+    Partnership,
     Phone,
     RecordKind,
     Service,
@@ -48,6 +59,9 @@ class RecordSpec:
     fields: tuple[str, ...]
     #: Fields kept in history but not edited by organisations (staff, admin).
     tracked_only: tuple[str, ...] = ()
+    #: For records that concern several organisations (not owned by one): the
+    #: fields naming them, whose history gets every change.
+    organisation_fields: tuple[str, ...] = ()
 
     @property
     def has_phones(self) -> bool:
@@ -127,9 +141,71 @@ LOCATION_SPEC = RecordSpec(
         "accessibility",
         "accessibility_en",
     ),
+    tracked_only=("archived_at",),
 )
 
-SPECS = {spec.model: spec for spec in (ORGANISATION_SPEC, SERVICE_SPEC, LOCATION_SPEC)}
+INITIATIVE_SPEC = RecordSpec(
+    kind=RecordKind.INITIATIVE,
+    model=Initiative,
+    fields=(),
+    tracked_only=(
+        "kind",
+        "name",
+        "name_en",
+        "slug",
+        "description",
+        "description_en",
+        "website",
+        "start_date",
+        "end_date",
+        "lead",
+        "partners",
+        "funders",
+        "categories",
+        "territories",
+        "state",
+        "source",
+        "source_notes",
+    ),
+    organisation_fields=("lead", "partners", "funders"),
+)
+
+PARTNERSHIP_SPEC = RecordSpec(
+    kind=RecordKind.PARTNERSHIP,
+    model=Partnership,
+    fields=(),
+    tracked_only=("source", "target", "kind", "description", "started_on", "ended_on"),
+    organisation_fields=("source", "target"),
+)
+
+MEMBERSHIP_SPEC = RecordSpec(
+    kind=RecordKind.MEMBERSHIP,
+    model=Membership,
+    fields=(),
+    tracked_only=(
+        "user",
+        "organisation",
+        "role",
+        "state",
+        "message",
+        "decision_note",
+        "decided_at",
+        "decided_by",
+    ),
+    organisation_fields=("organisation",),
+)
+
+SPECS = {
+    spec.model: spec
+    for spec in (
+        ORGANISATION_SPEC,
+        SERVICE_SPEC,
+        LOCATION_SPEC,
+        INITIATIVE_SPEC,
+        PARTNERSHIP_SPEC,
+        MEMBERSHIP_SPEC,
+    )
+}
 
 
 def spec_for(record_or_model) -> RecordSpec:
@@ -141,8 +217,20 @@ def spec_for(record_or_model) -> RecordSpec:
 
 
 def _key_attribute(related_model) -> str:
-    """Reference rows are named by their code; locations (no code) by their UUID."""
-    return "uuid" if related_model is Location else "code"
+    """Reference rows are named by their code; other records (no code) by their UUID."""
+    return "code" if any(f.name == "code" for f in related_model._meta.fields) else "uuid"
+
+
+def organisation_keys(spec: RecordSpec, values: dict[str, Any]) -> set[str]:
+    """UUIDs of the organisations a shared record's snapshot names (``organisation_fields``)."""
+    keys: set[str] = set()
+    for name in spec.organisation_fields:
+        value = values.get(name)
+        if isinstance(value, list):
+            keys.update(value)
+        elif value:
+            keys.add(value)
+    return keys
 
 
 def _json_scalar(value: Any) -> Any:
@@ -317,29 +405,87 @@ class FieldChange:
 _PHONE_LABEL = _("phones")
 
 
+def _model_field(model, name: str):
+    """The model field named ``name``, or None (phones, or a field since removed)."""
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _date_display(model_field, value) -> str:
+    """A stored ISO date or moment, written as the current language writes dates."""
+    if isinstance(model_field, models.DateTimeField):
+        moment = parse_datetime(str(value))
+        if moment is None:
+            return str(value)
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return formats.date_format(moment, "DATETIME_FORMAT")
+    day = parse_date(str(value))
+    return formats.date_format(day, "DATE_FORMAT") if day else str(value)
+
+
+def _deleted_label(related_model) -> str:
+    if related_model is Location:
+        return gettext("(deleted location)")
+    if related_model is get_user_model():
+        return gettext("(deleted account)")
+    return gettext("(deleted record)")
+
+
 class ChangeDescriber:
     """Labels for ``{field: [old, new]}`` dicts, with related labels fetched once.
 
     One describer serves a whole page (many history entries): reference
     tables are small and loaded whole the first time they are needed;
-    locations are fetched by the UUIDs seen.
+    records named by UUID (locations, organisations, members) are fetched in
+    one query per model by :meth:`prefetch`, given every dict the page shows
+    (one query per UUID otherwise).
     """
 
     def __init__(self):
         self._labels: dict[type, dict[str, str]] = {}
 
+    def prefetch(self, items: Iterable[tuple[type, dict[str, list[Any]]]]) -> None:
+        """Load the labels of every UUID named in these ``(model, changes)`` pairs."""
+        wanted: dict[type, set[str]] = {}
+        for model, changes in items:
+            for name, pair in changes.items():
+                model_field = _model_field(model, name)
+                if model_field is None or not model_field.is_relation:
+                    continue
+                related = model_field.related_model
+                if _key_attribute(related) != "uuid":
+                    continue
+                for value in pair:
+                    keys = value if isinstance(value, list) else [value]
+                    wanted.setdefault(related, set()).update(str(k) for k in keys if k)
+        for related, keys in wanted.items():
+            self._load(related, keys)
+
+    def _load(self, related_model, keys: set[str]) -> None:
+        labels = self._labels.setdefault(related_model, {})
+        missing = keys - labels.keys()
+        if not missing:
+            return
+        for obj in related_model._default_manager.filter(uuid__in=missing):
+            labels[str(obj.uuid)] = str(obj)
+        for key in missing - labels.keys():
+            labels[key] = _deleted_label(related_model)
+
     def _label_of(self, related_model, key: str) -> str:
+        uuid_keyed = _key_attribute(related_model) == "uuid"
         if related_model not in self._labels:
             self._labels[related_model] = {}
-            if related_model is not Location:
+            if not uuid_keyed:
                 attr = _key_attribute(related_model)
                 self._labels[related_model] = {
                     str(getattr(obj, attr)): str(obj) for obj in related_model.objects.all()
                 }
         labels = self._labels[related_model]
-        if key not in labels and related_model is Location:
-            location = Location.objects.filter(uuid=key).first()
-            labels[key] = str(location) if location else gettext("(deleted location)")
+        if key not in labels and uuid_keyed:
+            self._load(related_model, {key})
         return labels.get(key, key)
 
     def _display(self, model_field, value) -> str | list[str]:
@@ -353,6 +499,8 @@ class ChangeDescriber:
             return str(dict(model_field.flatchoices).get(value, value))
         if value is None:
             return ""
+        if isinstance(model_field, (models.DateTimeField, models.DateField)):
+            return _date_display(model_field, value)
         return str(value)
 
     @staticmethod

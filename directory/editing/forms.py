@@ -17,6 +17,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -101,6 +102,15 @@ class PhoneForm(forms.Form):
 
 
 PhoneFormSet = forms.formset_factory(PhoneForm, extra=2, max_num=10, validate_max=True)
+
+
+class LocationChoiceField(forms.ModelMultipleChoiceField):
+    """Locations as checkboxes, an archived one saying so."""
+
+    def label_from_instance(self, obj) -> str:
+        if obj.is_archived:
+            return gettext("%(location)s (archived)") % {"location": obj}
+        return str(obj)
 
 
 class EditingFormMixin:
@@ -245,7 +255,7 @@ class ServiceForm(EditingFormMixin, forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    locations = forms.ModelMultipleChoiceField(
+    locations = LocationChoiceField(
         label=_("Locations"),
         queryset=Location.objects.none(),
         required=False,
@@ -276,9 +286,16 @@ class ServiceForm(EditingFormMixin, forms.ModelForm):
         }
 
     def _limit_querysets(self) -> None:
-        self.fields["locations"].queryset = Location.objects.filter(
-            organisation=self.organisation
-        ).order_by("name", "address")
+        """The organisation's locations in use, and the archived ones the service still names
+        (shown as such: a link nobody chose to remove is never dropped by a save)."""
+        in_use = Q(archived_at__isnull=True)
+        if self.instance.pk:
+            in_use |= Q(pk__in=self.instance.locations.values("pk"))
+        self.fields["locations"].queryset = (
+            Location.objects.filter(organisation=self.organisation)
+            .filter(in_use)
+            .order_by("name", "address")
+        )
 
     def category_groups(self) -> list[tuple[str, list]]:
         """The category checkboxes grouped under their top-level category, in taxonomy order."""
@@ -291,7 +308,11 @@ class ServiceForm(EditingFormMixin, forms.ModelForm):
 
 
 class LocationForm(EditingFormMixin, forms.ModelForm):
-    """A place where the organisation receives people, or a virtual channel."""
+    """A place where the organisation receives people, or a virtual channel.
+
+    An archived location is not edited: it is restored first (so that staff
+    review what the public will see again, when it is public).
+    """
 
     spec = LOCATION_SPEC
 
@@ -324,6 +345,11 @@ class LocationForm(EditingFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk and self.instance.is_archived:
+            raise forms.ValidationError(
+                gettext("This location is archived: restore it before editing it."),
+                code="archived",
+            )
         latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
         if (latitude is None) != (longitude is None) and not (
             self.has_error("latitude") or self.has_error("longitude")

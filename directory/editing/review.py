@@ -26,7 +26,7 @@ What the fingerprint covers, by kind of request:
   the organisation edits, as it is now; for an organisation, also each of
   its locations, which become public with it;
 - *new location*: the proposed values (the location does not exist yet);
-- *archive*: the record's state.
+- *archive*, *restore*: the record's state (a location: when it was archived).
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ def change_request_review(
         content["current"] = current
         if isinstance(record, Organisation):
             locations = []
-            for location in record.locations.order_by("pk"):
+            for location in record.locations.current().order_by("pk"):
                 values = snapshot(location, LOCATION_SPEC.fields)
                 locations.append([str(location.uuid), values])
                 review.locations.append(
@@ -159,6 +159,8 @@ def change_request_review(
             review.conflicts = change_request_conflicts(change_request, record=record)
             for row in review.rows:
                 row.conflict = row.name in review.conflicts
+        elif isinstance(record, Location):  # archive or restore a location
+            content["current"] = snapshot(record, ("archived_at",))
         elif kind == ChangeRequest.Kind.ARCHIVE and record is not None:
             content["current"] = {"state": record.state}
 

@@ -18,8 +18,11 @@ from directory.catalogue import selectors
 from directory.editing.fields import ChangeDescriber, diff
 from directory.models import (
     ChangeRequest,
+    Initiative,
     Location,
+    Membership,
     Organisation,
+    Partnership,
     RecordHistory,
     RecordKind,
     Service,
@@ -29,6 +32,9 @@ MODELS_BY_KIND = {
     RecordKind.ORGANISATION: Organisation,
     RecordKind.SERVICE: Service,
     RecordKind.LOCATION: Location,
+    RecordKind.INITIATIVE: Initiative,
+    RecordKind.PARTNERSHIP: Partnership,
+    RecordKind.MEMBERSHIP: Membership,
 }
 
 
@@ -53,6 +59,12 @@ def location_get_for_editing(*, organisation: Organisation, uuid) -> Location:
         return organisation.locations.select_related("territory").get(uuid=uuid)
     except Location.DoesNotExist as error:
         raise Http404 from error
+
+
+def services_at_location(*, location: Location) -> list[Service]:
+    """Every service linked to the location, whatever its state (editors and validators only):
+    what archiving the location takes it away from."""
+    return list(location.services.order_by("name", "pk"))
 
 
 def change_requests_of_organisation(*, organisation: Organisation):
@@ -108,19 +120,20 @@ def creation_sent_back(*, record) -> ChangeRequest | None:
 def describe_requests(requests) -> dict[int, list]:
     """Labelled diff rows for several requests, with reference labels fetched once."""
     describer = ChangeDescriber()
-    described = {}
+    changes_of = {}
     for change_request in requests:
         changes = diff(change_request.previous, change_request.proposed)
         if change_request.kind == ChangeRequest.Kind.CREATE:
             changes = {k: v for k, v in changes.items() if v[1] not in (None, "", [])}
-        described[change_request.pk] = describer.describe(
-            MODELS_BY_KIND[change_request.target_kind], changes
-        )
-    return described
+        changes_of[change_request.pk] = (MODELS_BY_KIND[change_request.target_kind], changes)
+    describer.prefetch(changes_of.values())
+    return {pk: describer.describe(model, changes) for pk, (model, changes) in changes_of.items()}
 
 
 def describe_history(entries) -> dict[int, list]:
+    """Labelled rows for history entries, in a number of queries that does not grow with them."""
     describer = ChangeDescriber()
+    describer.prefetch((MODELS_BY_KIND[entry.target_kind], entry.changes) for entry in entries)
     return {
         entry.pk: describer.describe(MODELS_BY_KIND[entry.target_kind], entry.changes)
         for entry in entries

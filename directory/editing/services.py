@@ -466,6 +466,90 @@ def service_archive(*, user, service: Service) -> EditOutcome:
         return EditOutcome(record=record, applied=True, changes=state_change, withdrawn=withdrawn)
 
 
+def location_archive(*, user, location: Location) -> EditOutcome:
+    """Take a location out of the directory, with the rule of :func:`service_archive`.
+
+    At once when the organisation is not public or the user publishes
+    directly; otherwise an ``archive`` request, and the location stays public
+    until staff approve it. An archived location disappears from every
+    public surface (``LocationQuerySet.current``); its links to services are
+    kept, hidden with it, so that :func:`location_restore` brings them back.
+    Pending requests about it are withdrawn (at once) or superseded.
+    """
+    return _location_archive_or_restore(user=user, location=location, archive=True)
+
+
+def location_restore(*, user, location: Location) -> EditOutcome:
+    """Bring an archived location back into the directory (same validation rule)."""
+    return _location_archive_or_restore(user=user, location=location, archive=False)
+
+
+def _location_archive_or_restore(*, user, location: Location, archive: bool) -> EditOutcome:
+    _require_editor(user, location.organisation)
+    kind = ChangeRequest.Kind.ARCHIVE if archive else ChangeRequest.Kind.RESTORE
+    with transaction.atomic():
+        record = _lock(location)
+        if record.is_archived == archive:
+            return EditOutcome(record=record)
+        previous = snapshot(record, ("archived_at",))
+        validator = _publishes_directly(user, record)
+        if record_is_public(record) and not validator:
+            pending = ChangeRequest.objects.open_for(record).filter(kind=kind).first()
+            if pending is not None:
+                return EditOutcome(record=record, change_request=pending)
+            change_request = _open_request(
+                record,
+                kind=kind,
+                proposed={"archived_at": timezone.now().isoformat() if archive else None},
+                previous=previous,
+                submitted_by=user,
+            )
+            _supersede_pending(record, change_request)
+            return EditOutcome(
+                record=record,
+                change_request=change_request,
+                changes=diff(previous, change_request.proposed),
+            )
+        open_requests = ChangeRequest.objects.open_for(record)
+        if not archive:  # edits wait for the restore; only a request to restore is moot
+            open_requests = open_requests.filter(kind=kind)
+        withdrawn = list(open_requests)
+        open_requests.update(status=ChangeRequest.Status.WITHDRAWN)
+        changes = _location_archived_set(
+            record, archive=archive, actor=user, channel=_channel(validator)
+        )
+        return EditOutcome(record=record, applied=True, changes=changes, withdrawn=withdrawn)
+
+
+def _location_archived_set(
+    location: Location,
+    *,
+    archive: bool,
+    actor,
+    channel: str,
+    change_request: ChangeRequest | None = None,
+    note: str = "",
+) -> dict[str, list]:
+    """Archive or restore a locked location now, and log it. Returns the change."""
+    before = snapshot(location, ("archived_at",))
+    location.archived_at = timezone.now() if archive else None
+    location.archived_by = actor if archive and actor and actor.is_authenticated else None
+    # Only these two fields: archiving must not fail on an unrelated field an import
+    # left invalid. post_save refreshes the search documents of its services.
+    location.save(update_fields=["archived_at", "archived_by"])
+    changes = diff(before, snapshot(location, ("archived_at",)))
+    _history(
+        record=location,
+        action=RecordHistory.Action.ARCHIVED if archive else RecordHistory.Action.RESTORED,
+        channel=channel,
+        actor=actor,
+        changes=changes,
+        change_request=change_request,
+        note=note,
+    )
+    return changes
+
+
 def record_submit_for_verification(*, user, record) -> ChangeRequest:
     """Ask staff to publish a draft (or archived) organisation or service: it becomes pending."""
     if not isinstance(record, (Organisation, Service)):
@@ -612,6 +696,18 @@ def change_request_approve(
                 change_request=change_request,
                 note=comment,
             )
+        elif change_request.target_kind == RecordKind.LOCATION:  # archive or restore
+            location = record  # locked above, after its organisation
+            archive = kind == ChangeRequest.Kind.ARCHIVE
+            if location.is_archived != archive:
+                _location_archived_set(
+                    location,
+                    archive=archive,
+                    actor=reviewer,
+                    channel=channel,
+                    change_request=change_request,
+                    note=comment,
+                )
         else:
             previous_state = record.state
             new_state = (

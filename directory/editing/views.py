@@ -145,7 +145,7 @@ def manage_organisation(request, slug):
             "history": history,
             "can_submit": organisation.state != PublicationState.PUBLISHED and not open_creation,
             "service_count": organisation.services.count(),
-            "location_count": organisation.locations.count(),
+            "location_count": organisation.locations.current().count(),
         },
     )
 
@@ -285,6 +285,7 @@ def service_submit(request, slug, service_slug):
 
 @login_required
 def location_list(request, slug):
+    """The locations in use, then the archived ones apart (each with its pending request)."""
     organisation = editing_selectors.organisation_get_for_editing(user=request.user, slug=slug)
     locations = list(organisation.locations.select_related("territory").order_by("name"))
     requests = (
@@ -301,8 +302,12 @@ def location_list(request, slug):
         {
             "section": "locations",
             "organisation": organisation,
-            "locations": locations,
+            "locations": [location for location in locations if not location.is_archived],
+            "archived_locations": [location for location in locations if location.is_archived],
             "pending_new": [r for r in requests if r.location_id is None],
+            "waits_for_validation": editing.edit_waits_for_validation(
+                user=request.user, record=Location(organisation=organisation)
+            ),
         },
     )
 
@@ -327,6 +332,9 @@ def location_edit(request, slug, location_uuid):
     location = editing_selectors.location_get_for_editing(
         organisation=organisation, uuid=location_uuid
     )
+    if location.is_archived:
+        messages.info(request, gettext("This location is archived: restore it to edit it."))
+        return redirect("directory:manage_locations", slug=organisation.slug)
     return _edit(
         request,
         organisation=organisation,
@@ -336,6 +344,71 @@ def location_edit(request, slug, location_uuid):
         next_url=reverse("directory:manage_locations", kwargs={"slug": organisation.slug}),
         extra={"section": "locations"},
     )
+
+
+@login_required
+def location_archive(request, slug, location_uuid):
+    """GET asks for confirmation (what archiving does, which services lose the place); POST
+    archives, or asks staff to when the organisation is public."""
+    organisation = editing_selectors.organisation_get_for_editing(user=request.user, slug=slug)
+    location = editing_selectors.location_get_for_editing(
+        organisation=organisation, uuid=location_uuid
+    )
+    locations_url = reverse("directory:manage_locations", kwargs={"slug": organisation.slug})
+    if request.method == "POST":
+        outcome = editing.location_archive(user=request.user, location=location)
+        if outcome.sent_for_validation:
+            messages.success(
+                request,
+                gettext(
+                    "Archiving was sent for validation. The location stays public until "
+                    "staff approve."
+                ),
+            )
+            return redirect(outcome.change_request.get_manage_url())
+        if outcome.applied:
+            messages.success(request, gettext("The location is archived."))
+        else:
+            messages.info(request, gettext("This location is already archived."))
+        return redirect(locations_url)
+    return render(
+        request,
+        "directory/manage/location_archive.html",
+        {
+            "section": "locations",
+            "organisation": organisation,
+            "location": location,
+            "services": editing_selectors.services_at_location(location=location),
+            "waits_for_validation": editing.edit_waits_for_validation(
+                user=request.user, record=location
+            ),
+            "locations_url": locations_url,
+        },
+    )
+
+
+@login_required
+@require_POST
+def location_restore(request, slug, location_uuid):
+    organisation = editing_selectors.organisation_get_for_editing(user=request.user, slug=slug)
+    location = editing_selectors.location_get_for_editing(
+        organisation=organisation, uuid=location_uuid
+    )
+    outcome = editing.location_restore(user=request.user, location=location)
+    if outcome.sent_for_validation:
+        messages.success(
+            request,
+            gettext(
+                "Restoring was sent for validation. The location comes back in the directory "
+                "when staff approve."
+            ),
+        )
+        return redirect(outcome.change_request.get_manage_url())
+    if outcome.applied:
+        messages.success(request, gettext("The location is restored."))
+    else:
+        messages.info(request, gettext("This location is not archived."))
+    return redirect("directory:manage_locations", slug=organisation.slug)
 
 
 # --- Change requests ---------------------------------------------------------------------
@@ -375,9 +448,12 @@ def _resubmit_url(change_request: ChangeRequest) -> str | None:
             "directory:manage_service_edit", kwargs={"slug": slug, "service_slug": target.slug}
         )
     if isinstance(target, Location):
-        return reverse(
-            "directory:manage_location_edit", kwargs={"slug": slug, "location_uuid": target.uuid}
-        )
+        if change_request.kind == ChangeRequest.Kind.UPDATE and not target.is_archived:
+            return reverse(
+                "directory:manage_location_edit",
+                kwargs={"slug": slug, "location_uuid": target.uuid},
+            )
+        return reverse("directory:manage_locations", kwargs={"slug": slug})
     if change_request.kind == ChangeRequest.Kind.UPDATE:
         return reverse("directory:manage_organisation_edit", kwargs={"slug": slug})
     return reverse("directory:manage_organisation", kwargs={"slug": slug})

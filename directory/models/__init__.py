@@ -4,7 +4,7 @@ from .accounts import User, UserManager
 from .background import PeriodicRun, TaskWorker
 from .bilingual import BilingualMixin, LocalizedText
 from .catalogue import Location, Phone, Service, ServiceAtLocation, ServiceStatus
-from .changes import ChangeRequest, RecordHistory, RecordKind
+from .changes import EDITABLE_RECORD_KINDS, ChangeRequest, RecordHistory, RecordKind
 from .imports import ImportJob
 from .invitations import Invitation
 from .organisations import (
@@ -19,6 +19,7 @@ from .organisations import (
 from .reference import ClientStatus, Language, ServiceCategory, Territory
 
 __all__ = [
+    "EDITABLE_RECORD_KINDS",
     "BilingualMixin",
     "ChangeRequest",
     "ClientStatus",

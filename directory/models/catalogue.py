@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
@@ -24,8 +25,25 @@ class ServiceStatus(models.TextChoices):
     DEFUNCT = "defunct", _("Defunct")
 
 
+class LocationQuerySet(models.QuerySet):
+    def current(self):
+        """Locations still in use: what every public surface shows (see ``archived_at``)."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+
 class Location(BilingualMixin, models.Model):
-    """A place (or a virtual channel) where an organisation gives services."""
+    """A place (or a virtual channel) where an organisation gives services.
+
+    A location has no publication state of its own: it is public when its
+    organisation is. Archiving it (``archived_at``) takes it out of every
+    public surface (pages, search, map, open data) while keeping it, its
+    history and its links to services, so that restoring it brings them back.
+    Surfaces read :meth:`LocationQuerySet.current`; only the organisation's
+    management pages list archived locations.
+    """
 
     bilingual_fields = ("name", "accessibility")
 
@@ -64,6 +82,22 @@ class Location(BilingualMixin, models.Model):
         help_text=_("Entrance, ramps, elevators, parking, public transit nearby."),
     )
     accessibility_en = models.TextField(_("accessibility (English)"), blank=True)
+    archived_at = models.DateTimeField(
+        _("archived on"),
+        null=True,
+        blank=True,
+        help_text=_("An archived location no longer appears in the directory."),
+    )
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("archived by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = LocationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("location")
@@ -90,6 +124,10 @@ class Location(BilingualMixin, models.Model):
     @property
     def has_coordinates(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 #: Services the public sees: published, of a published organisation (see ``visible_to``).
@@ -221,6 +259,12 @@ class Service(BilingualMixin, VerifiableRecord):
         return self.is_published and self.organisation.is_published
 
 
+class ServiceAtLocationQuerySet(models.QuerySet):
+    def current(self):
+        """Links to locations that are not archived: the only ones surfaces show."""
+        return self.filter(location__archived_at__isnull=True)
+
+
 class ServiceAtLocation(models.Model):
     """HSDS ``service_at_location``: a service given at one location."""
 
@@ -228,6 +272,8 @@ class ServiceAtLocation(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE)
     location = models.ForeignKey(Location, on_delete=models.CASCADE)
     description = models.TextField(_("description"), blank=True)
+
+    objects = ServiceAtLocationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service at a location")

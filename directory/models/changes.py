@@ -29,11 +29,27 @@ from .organisations import Organisation
 
 
 class RecordKind(models.TextChoices):
-    """Which kind of record a change request or a history entry is about."""
+    """Which kind of record a change request or a history entry is about.
+
+    Organisations edit the first three themselves (change requests are only
+    about them); initiatives, partnerships and memberships are edited by
+    staff in the admin, and their history is kept with every organisation
+    they concern.
+    """
 
     ORGANISATION = "organisation", _("Organisation")
     SERVICE = "service", _("Service")
     LOCATION = "location", _("Location")
+    INITIATIVE = "initiative", _("Initiative or project")
+    PARTNERSHIP = "partnership", _("Partnership")
+    MEMBERSHIP = "membership", _("Membership")
+
+
+#: The records organisations edit themselves, hence the only targets of change requests.
+EDITABLE_RECORD_KINDS = [
+    (kind.value, kind.label)
+    for kind in (RecordKind.ORGANISATION, RecordKind.SERVICE, RecordKind.LOCATION)
+]
 
 
 class ChangeRequestQuerySet(models.QuerySet):
@@ -61,13 +77,15 @@ class ChangeRequest(models.Model):
     For ``kind=create`` on a location, the location does not exist yet and
     ``location`` stays empty until approval creates it. For ``kind=create``
     on an organisation or a service, the record exists in state *pending*
-    (not public) and approval publishes it.
+    (not public) and approval publishes it. ``archive`` takes a record out of
+    the directory; ``restore`` brings an archived location back.
     """
 
     class Kind(models.TextChoices):
         CREATE = "create", pgettext_lazy("kind of change", "New record")
         UPDATE = "update", pgettext_lazy("kind of change", "Update")
         ARCHIVE = "archive", pgettext_lazy("kind of change", "Archive")
+        RESTORE = "restore", pgettext_lazy("kind of change", "Restore")
 
     class Status(models.TextChoices):
         PENDING = "pending", pgettext_lazy("change request status", "Awaiting validation")
@@ -87,7 +105,7 @@ class ChangeRequest(models.Model):
         related_name="change_requests",
     )
     target_kind = models.CharField(
-        _("record type"), max_length=20, choices=RecordKind.choices, db_index=True
+        _("record type"), max_length=20, choices=EDITABLE_RECORD_KINDS, db_index=True
     )
     service = models.ForeignKey(
         Service,
@@ -156,8 +174,8 @@ class ChangeRequest(models.Model):
                 name="change_request_target_matches_kind",
             ),
             models.CheckConstraint(
-                condition=~Q(target_kind="location", kind="update", location__isnull=True),
-                name="change_request_location_update_has_location",
+                condition=~Q(target_kind="location", location__isnull=True) | Q(kind="create"),
+                name="change_request_location_exists_unless_create",
             ),
         ]
 
@@ -209,7 +227,13 @@ class ChangeRequest(models.Model):
 
 
 class RecordHistory(models.Model):
-    """One change applied to a directory record: who, when, what, and by which path."""
+    """One change applied to a directory record: who, when, what, and by which path.
+
+    Every entry belongs to one organisation's history. A change to a record
+    that concerns several organisations (an initiative: its lead, partners
+    and funders; a partnership: both sides) leaves one entry in each of
+    their histories, with the same values.
+    """
 
     class Action(models.TextChoices):
         CREATED = "created", pgettext_lazy("history action", "Created")
@@ -221,6 +245,8 @@ class RecordHistory(models.Model):
             pgettext_lazy("history action", "Returned to draft"),
         )
         ARCHIVED = "archived", pgettext_lazy("history action", "Archived")
+        RESTORED = "restored", pgettext_lazy("history action", "Restored")
+        DELETED = "deleted", pgettext_lazy("history action", "Deleted")
 
     class Channel(models.TextChoices):
         SITE = "site", _("Edited on the site (record not public yet)")

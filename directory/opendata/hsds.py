@@ -725,13 +725,13 @@ def service_at_location_record_to_hsds(
 
 
 def _location_queryset() -> QuerySet:
-    return Location.objects.select_related("territory").prefetch_related("phones")
+    return Location.objects.current().select_related("territory").prefetch_related("phones")
 
 
 def _public_links() -> QuerySet:
     """Services at a location the public may see: the service visible, and the
     location's organisation too (a location is shown with its organisation)."""
-    return ServiceAtLocation.objects.filter(
+    return ServiceAtLocation.objects.current().filter(
         service__in=Service.objects.visible_to(None),
         location__organisation__in=Organisation.objects.visible_to(None),
     )

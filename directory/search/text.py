@@ -7,7 +7,7 @@ stemming after ``unaccent``), so that "integration" finds "intégration" and
 
 - services: name (A) > organisation name and acronym, category labels in
   French and English, with their parent's (B) > description (C) >
-  municipalities and names of the locations (D);
+  municipalities and names of the locations not archived (D);
 - organisations: name and acronym (A) > mission (C).
 
 :func:`search_vectors_refresh` is the only writer of the vectors. The signal
@@ -95,7 +95,7 @@ def _service_refresh_sql(where: str) -> str:
                        SELECT string_agg(concat_ws(' ', l.municipality, l.name, l.name_en), ' ')
                        FROM {service_location} sl
                        JOIN {location} l ON l.id = sl.location_id
-                       WHERE sl.service_id = s2.id
+                       WHERE sl.service_id = s2.id AND l.archived_at IS NULL
                    ), '') AS place_text
             FROM {service} s2
             JOIN {organisation} o ON o.id = s2.organisation_id

@@ -217,6 +217,26 @@ def _map_shows_draft(client, user, world) -> bool:
     return "Local du comité" in response.content.decode()
 
 
+def _archive_location(client, user, world) -> bool:
+    """The archive went through: applied at once, or a request waits for validation."""
+    location = world.organisation.locations.get()
+    before = ChangeRequest.objects.count()
+    client.post(
+        reverse("directory:manage_location_archive", args=[world.organisation.slug, location.uuid])
+    )
+    location.refresh_from_db()
+    return location.is_archived or ChangeRequest.objects.count() > before
+
+
+def _archive_location_at_once(client, user, world) -> bool:
+    location = world.organisation.locations.get()
+    client.post(
+        reverse("directory:manage_location_archive", args=[world.organisation.slug, location.uuid])
+    )
+    location.refresh_from_db()
+    return location.is_archived
+
+
 def _header_links_to_admin(client, user, world) -> bool:
     return 'href="/admin/"' in client.get(reverse("directory:search")).content.decode()
 
@@ -290,6 +310,16 @@ ACTIONS = (
         "edit a public organisation's profile without validation",
         ((access.EDIT_ORGANISATION, _organisation), (access.PUBLISH_DIRECTLY, _organisation)),
         _edit_applies_at_once,
+    ),
+    Action(
+        "archive a public organisation's location",
+        ((access.EDIT_ORGANISATION, _organisation),),
+        _archive_location,
+    ),
+    Action(
+        "archive a public organisation's location without validation",
+        ((access.EDIT_ORGANISATION, _organisation), (access.PUBLISH_DIRECTLY, _organisation)),
+        _archive_location_at_once,
     ),
     Action(
         "see a draft organisation's page",
