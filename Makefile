@@ -28,7 +28,7 @@ run: install
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	DJANGO_SETTINGS_MODULE=cms.settings.dev $(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) cms.asgi:application
+	DJANGO_SETTINGS_MODULE=cms.settings.dev $(PY) -m cms.serve -b 127.0.0.1 -p $(PORT) cms.asgi:application
 
 ## make test: throwaway PostgreSQL + Redis, ruff, checks, migrations, pytest (with Chromium).
 test: install-test
