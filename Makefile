@@ -34,7 +34,7 @@ run: install
 	@export DJANGO_SETTINGS_MODULE=cms.settings.dev; \
 	$(PY) manage.py run_worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) cms.asgi:application
+	$(PY) -m cms.serve -b 127.0.0.1 -p $(PORT) cms.asgi:application
 
 ## make test: throwaway PostgreSQL + Redis, ruff, checks, migrations, pytest (with Chromium).
 test: install-test

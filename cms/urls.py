@@ -34,6 +34,14 @@ urlpatterns += i18n_patterns(
     path("events/", include("events.urls")),
     path("forum/", include("forum.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # Wagtail's front-end sign-in (for private pages) is Django's plain LoginView,
+    # with neither rate limit nor e-mail verification: it must not answer. This
+    # route shadows it; tests/cms/test_login_paths.py walks every login route.
+    path(
+        "_util/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="wagtailcore_login_redirect",
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

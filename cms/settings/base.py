@@ -214,6 +214,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "directory:my_account"
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Private pages and documents ask visitors to sign in through allauth too
+# (Wagtail's default is its own plain Django LoginView at _util/login/).
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
+# A shared password on a page or a collection is a second way in, with no
+# account and no rate limit: privacy is "signed-in members" or "these groups".
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 # Wagtail's own password reset has no rate limit: allauth's is the only one.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 
@@ -344,7 +351,9 @@ REST_FRAMEWORK = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # 403s and other 4xx are one warning line; 500s keep their traceback.
+    "filters": {"client_errors": {"()": "cms.log_filters.ClientErrorsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.channels.server": {"level": "WARNING"},

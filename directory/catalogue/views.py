@@ -6,14 +6,14 @@ them (with a "not public" banner).
 """
 
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from directory import profile_sections
 from directory.catalogue import selectors
 from directory.catalogue.profiles import organisation_profile, service_profile
 
 
-@require_GET
+@require_safe
 def organisation_detail(request, slug):
     organisation = selectors.organisation_get_visible(user=request.user, slug=slug)
     profile = organisation_profile(user=request.user, organisation=organisation)
@@ -28,7 +28,7 @@ def organisation_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def service_detail(request, slug):
     service = selectors.service_get_visible(user=request.user, slug=slug)
     profile = service_profile(user=request.user, service=service)

@@ -48,12 +48,41 @@ from directory.models import (
     Territory,
 )
 
+#: Row ids are 64-bit integers on every database we run on.
+_ID_RANGE = range(-(2**63), 2**63)
+
+
+class RowsChoiceField(forms.ModelMultipleChoiceField):
+    """Several rows, chosen by id: an id no row can have is refused before any query.
+
+    SQLite (``make run``) raises ``OverflowError`` for an integer over 64 bits
+    in ``id IN (…)`` (Django guards ``=`` and ``<`` against it, not ``IN``): a
+    forged form value became a 500 instead of "not a valid value".
+    """
+
+    def _check_values(self, value):
+        if self.to_field_name is None and isinstance(value, (list, tuple)):
+            for pk in value:
+                try:
+                    out_of_range = int(str(pk).strip()) not in _ID_RANGE
+                except ValueError:
+                    continue  # Django refuses it as it is
+                if out_of_range:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)
+
 
 def _formfield(db_field, **kwargs):
     """Web addresses typed without a scheme are taken as https://; text refuses control
     characters, as the importer does."""
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
+    if isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", RowsChoiceField)
     return with_text_validation(db_field.formfield(**kwargs))
 
 
@@ -104,7 +133,7 @@ class PhoneForm(forms.Form):
 PhoneFormSet = forms.formset_factory(PhoneForm, extra=2, max_num=10, validate_max=True)
 
 
-class LocationChoiceField(forms.ModelMultipleChoiceField):
+class LocationChoiceField(RowsChoiceField):
     """Locations as checkboxes, an archived one saying so."""
 
     def label_from_instance(self, obj) -> str:
@@ -211,14 +240,14 @@ class OrganisationProfileForm(EditingFormMixin, forms.ModelForm):
         ]
 
 
-class CategoryChoiceField(forms.ModelMultipleChoiceField):
+class CategoryChoiceField(RowsChoiceField):
     def label_from_instance(self, obj: ServiceCategory) -> str:
         if obj.is_top_level:
             return gettext("%(category)s (in general)") % {"category": obj.label}
         return obj.label
 
 
-class LabelledChoiceField(forms.ModelMultipleChoiceField):
+class LabelledChoiceField(RowsChoiceField):
     """Choices labelled in the current language (reference rows' ``label``)."""
 
     def label_from_instance(self, obj) -> str:
@@ -249,7 +278,7 @@ class ServiceForm(EditingFormMixin, forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    territories = forms.ModelMultipleChoiceField(
+    territories = RowsChoiceField(
         label=_("Territories served"),
         queryset=Territory.objects.order_by("position", "name"),
         required=False,

@@ -51,7 +51,7 @@ from directory.search.text import (
     matching_ids,
     organisation_name_q,
     organisation_text_q,
-    query_clean,
+    query_bound,
     service_name_q,
     service_text_q,
 )
@@ -171,6 +171,8 @@ class SearchFilters:
     """What the visitor asked for; every field is a list of codes from the query string."""
 
     q: str = ""
+    #: The visitor's text was longer than we search (``query_bound``): the page says so.
+    q_shortened: bool = False
     subject: str = SERVICES
     category: tuple[str, ...] = ()
     territory: tuple[str, ...] = ()
@@ -186,8 +188,10 @@ class SearchFilters:
         for facet in FACETS:
             known = reference.codes(facet)
             values[facet] = tuple(dict.fromkeys(c for c in query.getlist(facet) if c in known))
+        q, q_shortened = query_bound(query.get(TEXT))
         return cls(
-            q=query_clean(query.get(TEXT)),
+            q=q,
+            q_shortened=q_shortened,
             subject=subject if subject in SUBJECTS else SERVICES,
             **values,
         )

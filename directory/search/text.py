@@ -45,8 +45,15 @@ from directory.models import (
 #: The text search configuration created by migration 0004_search_vector (PostgreSQL only).
 SEARCH_CONFIG = "french_unaccent"
 
-#: Longest text query we accept; longer input is cut, not refused.
+#: Longest text query we search, in characters, counted before and after folding
+#: (folding expands ligatures: U+FDFA alone becomes four words, 18 letters).
 QUERY_MAX_LENGTH = 200
+#: Most words we search, before and after folding. Each word is one more
+#: condition: on SQLite, seven substring matches and a category subquery.
+QUERY_MAX_WORDS = 10
+#: Input read at most: room for spaces and invisible characters around a
+#: query that fits, so that any input costs the same small work.
+QUERY_READ_MAX = 8 * QUERY_MAX_LENGTH
 
 
 def uses_full_text_search() -> bool:
@@ -164,13 +171,72 @@ def search_vectors_refresh_all() -> None:
 # --- Matching a text query ----------------------------------------------------------
 
 
+def _visible(text: str) -> str:
+    """Control characters become spaces and invisible formatting characters go.
+
+    PostgreSQL refuses NUL in any string; zero-width spaces and joiners and
+    direction marks (Unicode category Cf) never help to find a word.
+    """
+    return "".join(
+        " " if category == "Cc" else char
+        for char in text
+        if (category := unicodedata.category(char)) != "Cf"
+    )
+
+
+def _query_fits(query: str) -> bool:
+    folded = fold(query)
+    return (
+        len(query) <= QUERY_MAX_LENGTH
+        and len(folded) <= QUERY_MAX_LENGTH
+        and len(query.split()) <= QUERY_MAX_WORDS
+        and len(folded.split()) <= QUERY_MAX_WORDS
+    )
+
+
+def query_bound(text: str | None) -> tuple[str, bool]:
+    """The text query as we search it, and whether it had to be shortened.
+
+    Trimmed, one space between words, without control or invisible characters,
+    and within :data:`QUERY_MAX_WORDS` and :data:`QUERY_MAX_LENGTH` both as
+    typed and once folded, since the SQLite fallback searches the folded words
+    and folding can multiply them. The first words that fit are kept; a first
+    word too long on its own is cut. Any input costs the same small work: at
+    most :data:`QUERY_READ_MAX` characters are read.
+    """
+    text = text or ""
+    words = " ".join(_visible(text[:QUERY_READ_MAX]).split())
+    kept: list[str] = []
+    for word in words[: QUERY_MAX_LENGTH + 1].split(" "):
+        if _query_fits(" ".join([*kept, word])):
+            kept.append(word)
+            continue
+        if not kept:
+            # Longest prefix that fits (fits is monotonic in the prefix length).
+            low, high = 0, len(word)
+            while low < high:
+                middle = (low + high + 1) // 2
+                if _query_fits(word[:middle]):
+                    low = middle
+                else:
+                    high = middle - 1
+            kept.append(word[:low])
+        break
+    query = " ".join(kept).strip()
+    return query, query != words or bool(text[QUERY_READ_MAX:].strip())
+
+
 def query_clean(text: str | None) -> str:
-    """The text query as we search it: trimmed, one space between words, bounded."""
-    return " ".join((text or "").split())[:QUERY_MAX_LENGTH]
+    """The bounded text query (see :func:`query_bound`); idempotent."""
+    return query_bound(text)[0]
 
 
 def fold(text: str) -> str:
-    """Lower case without accents: the SQLite fallback compares folded texts."""
+    """Lower case without accents: the SQLite fallback compares folded texts.
+
+    Compatibility decomposition (NFKD) also expands ligatures, sometimes into
+    several words: bound a visitor's query with :func:`query_bound` first.
+    """
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
@@ -194,14 +260,18 @@ def sqlite_functions_register(sender, connection, **kwargs) -> None:
 
 
 def search_query(text: str) -> SearchQuery:
-    """A PostgreSQL query in web-search syntax ("quoted phrase", or, -word)."""
-    return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+    """A PostgreSQL query in web-search syntax ("quoted phrase", or, -word), bounded."""
+    return SearchQuery(query_clean(text), config=SEARCH_CONFIG, search_type="websearch")
 
 
 def _folded_words_q(text: str, lookups: tuple[str, ...], *, with_categories: bool) -> Q:
-    """Every word in at least one of the fields (SQLite fallback)."""
+    """Every word in at least one of the fields (SQLite fallback).
+
+    The query is bounded again here (it is idempotent), so that no caller can
+    build an expression tree deeper than SQLite accepts.
+    """
     condition = Q()
-    for word in fold(text).split():
+    for word in fold(query_clean(text)).split():
         any_field = Q()
         for lookup in lookups:
             any_field |= Q(Contains(Fold(F(lookup)), Value(word)))
@@ -264,7 +334,7 @@ def _name_q(vector_sql: str, text: str) -> Q:
     the expression names its columns without their table)."""
     matches = RawSQL(  # noqa: S611 - constant SQL; the visitor's text is a parameter
         f"{vector_sql} @@ websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)",
-        [text],
+        [query_clean(text)],
         output_field=BooleanField(),
     )
     return Q(matches)

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from directory.search import mapdata
 from directory.search.facets import (
@@ -21,7 +21,7 @@ from directory.search.facets import (
 )
 
 
-@require_GET
+@require_safe
 def search(request):
     reference = ReferenceData.current()
     filters = SearchFilters.from_query(request.GET, reference)
@@ -38,7 +38,7 @@ def search(request):
     )
 
 
-@require_GET
+@require_safe
 def map_page(request):
     """The map, with the list of the same locations beside it (the map is never the only way)."""
     reference = ReferenceData.current()
@@ -70,7 +70,7 @@ def map_page(request):
     )
 
 
-@require_GET
+@require_safe
 def map_data(request):
     """GeoJSON of the search's locations in a window, clustered by zoom."""
     reference = ReferenceData.current()
