@@ -12,6 +12,9 @@ import axe_playwright_python
 import pytest
 from playwright.sync_api import sync_playwright
 
+from django.conf import settings
+from django.test import Client
+
 # Playwright's sync API keeps an event loop in the test thread; Django's ORM
 # would otherwise refuse to run there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -83,4 +86,15 @@ def axe_violations(page) -> list[dict]:
 def format_violations(violations: list[dict]) -> str:
     return "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} — {v['nodes'][:3]}" for v in violations
+    )
+
+
+def sign_in_with_a_session(page, live_server, user) -> None:
+    """A session cookie for ``user`` (quicker than the login page, for pages a test does not
+    reach through it)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
     )

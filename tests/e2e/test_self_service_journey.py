@@ -4,13 +4,10 @@ import re
 
 import pytest
 
-from django.conf import settings
-from django.test import Client
-
 from directory.models import ChangeRequest, Organisation
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
-from .conftest import axe_violations, format_violations
+from .conftest import axe_violations, format_violations, sign_in_with_a_session
 
 pytestmark = pytest.mark.e2e
 
@@ -45,16 +42,6 @@ def sign_in_through_the_login_page(page, email: str, next_url: str) -> None:
     form.locator('input[name="password"]').fill(PASSWORD)
     form.locator('button[type="submit"]').click()
     page.wait_for_url(re.compile(re.escape(next_url.split("?")[0]) + "$"))
-
-
-def sign_in_with_a_session(page, live_server, user) -> None:
-    """A session cookie for ``user`` (quicker, for pages the journey does not cover)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
 
 
 def test_admin_edit_is_validated_by_staff_then_public(
