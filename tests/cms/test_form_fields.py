@@ -106,7 +106,7 @@ def test_allauth_element_field_lists_its_errors_in_the_input_description():
     template = Template(
         "{% load allauth %}"
         '{% element field type="email" name="email" id="id_email" errors=errors %}'
-        "{% slot label %}E-mail{% endslot %}{% slot help_text %}We confirm it.{% endslot %}"
+        "{% slot label %}Email{% endslot %}{% slot help_text %}We confirm it.{% endslot %}"
         "{% endelement %}",
         origin=Origin(name="test", template_name="test.html"),  # allauth's tag reads its name
     )
