@@ -52,8 +52,9 @@ def new_page(browser, live_server):
     """Factory of pages, each in its own context (its own cookies): one per person."""
     contexts = []
 
-    def make(locale: str = "fr-CA"):
-        context = browser.new_context(base_url=live_server.url, locale=locale)
+    def make(locale: str = "fr-CA", **options):
+        """``options`` go to the browser context: ``viewport``, ``java_script_enabled``…"""
+        context = browser.new_context(base_url=live_server.url, locale=locale, **options)
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()
@@ -98,3 +99,18 @@ def sign_in_with_a_session(page, live_server, user) -> None:
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
     )
+
+
+def accessibility_node(page, name: str) -> dict | None:
+    """What Chromium gives assistive technologies for the first node named ``name``:
+    its role and states (``expanded``, ``focusable``…), from its accessibility tree."""
+    session = page.context.new_cdp_session(page)
+    try:
+        for node in session.send("Accessibility.getFullAXTree")["nodes"]:
+            if node.get("ignored") or (node.get("name") or {}).get("value") != name:
+                continue
+            states = {p["name"]: p["value"].get("value") for p in node.get("properties", [])}
+            return {"role": node["role"]["value"], **states}
+        return None
+    finally:
+        session.detach()
