@@ -114,3 +114,22 @@ def accessibility_node(page, name: str) -> dict | None:
         return None
     finally:
         session.detach()
+
+
+def undescribed_errors(page) -> list[str]:
+    """Ids of invalid controls whose aria-describedby does not name each of their errors.
+
+    Every control marked aria-invalid must have at least one error in its description,
+    and every error shown in its field (``.field__error``) must be in it."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[aria-invalid="true"]')].filter(control => {
+            const ids = (control.getAttribute('aria-describedby') || '').split(/\\s+/);
+            const described = ids.map(id => document.getElementById(id))
+                .filter(Boolean).map(element => element.textContent).join(' ');
+            const field = control.closest('.field, fieldset');
+            const errors = field ? [...field.querySelectorAll('.field__error')]
+                .flatMap(e => e.querySelector('p') ? [...e.querySelectorAll('p')] : [e])
+                .map(e => e.textContent.trim()).filter(Boolean) : [];
+            return errors.length === 0 || errors.some(error => !described.includes(error));
+        }).map(control => control.id || control.name)"""
+    )
