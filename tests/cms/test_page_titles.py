@@ -32,3 +32,9 @@ def test_home_page_title_is_the_editors_seo_title_when_they_give_one(client, sit
 @pytest.mark.django_db
 def test_other_pages_end_with_the_sites_name(client, site):
     assert _title(client.get("/fr/directory/")) == "Trouver un service · Continuum"
+
+
+@pytest.mark.django_db
+def test_account_pages_end_with_the_sites_name(client, site):
+    """allauth's pages fill our title through their own head_title block."""
+    assert _title(client.get("/fr/accounts/login/")) == "Se connecter · Continuum"
