@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from directory.models import ChangeRequest, Organisation
-from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory
+from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, ServiceFactory
 
 from .conftest import (
     axe_violations,
@@ -152,5 +152,31 @@ def test_service_form_has_no_wcag_aa_violations(
     # A waiting assertion: right after the click, the old page may still be the one shown.
     expect(page.locator("#form-errors")).to_be_visible()
     assert undescribed_errors(page) == []
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/fr/directory/account/",
+        "/fr/directory/manage/{slug}/",
+        "/en/directory/manage/{slug}/services/",
+    ],
+)
+def test_account_and_manage_pages_fit_a_phone_without_wcag_aa_violations(
+    new_page, live_server, published_organisation, admin_of_it, path
+):
+    ServiceFactory(
+        organisation=published_organisation,
+        name="Accompagnement des personnes réfugiées prises en charge par l'État",
+    )
+    page = new_page(viewport={"width": 390, "height": 844})
+    sign_in_with_a_session(page, live_server, admin_of_it)
+    page.goto(path.format(slug=published_organisation.slug))
+
+    expect(page.locator("h1")).to_have_count(1)
+    # Reflow (WCAG 1.4.10): a wide table scrolls in its own box, the page does not.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     violations = axe_violations(page)
     assert violations == [], format_violations(violations)
