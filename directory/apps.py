@@ -8,8 +8,14 @@ class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         # The platform's access policy registers its object rules on import.
         from directory import access  # noqa: F401
+        from directory.collation import sqlite_collation_register
+
+        # Name columns sort with the continuum_fr collation: SQLite learns it on connecting.
+        connection_created.connect(sqlite_collation_register, dispatch_uid="directory_collation")
 
         # Search documents follow every ORM write (directory/search/signals.py).
         from directory.search import signals

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from directory.catalogue import selectors
+from directory.collation import french_sort_key
 from directory.models import (
     Initiative,
     Location,
@@ -95,7 +96,7 @@ def organisation_profile(*, user, organisation: Organisation) -> OrganisationPro
         )
         for p in partnerships
     ]
-    partners.sort(key=lambda partner: partner.organisation.name.casefold())
+    partners.sort(key=lambda partner: french_sort_key(partner.organisation.name))
     partner_through = Initiative.partners.through
     funder_through = Initiative.funders.through
     initiatives = (

@@ -11,6 +11,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from directory.collation import FRENCH_COLLATION
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -41,6 +43,7 @@ class User(AbstractUser):
         _("display name"),
         max_length=120,
         blank=True,
+        db_collation=FRENCH_COLLATION,
         help_text=_("How your name appears to other members, for example on the forum."),
     )
     preferred_language = models.CharField(

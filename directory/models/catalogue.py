@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from directory import access
+from directory.collation import FRENCH_COLLATION
 
 from .bilingual import BilingualMixin
 from .fields import PhoneExtensionField, PhoneNumberField, PostalCodeField
@@ -60,7 +61,7 @@ class Location(BilingualMixin, models.Model):
         related_name="locations",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PHYSICAL)
-    name = models.CharField(_("name"), max_length=250, blank=True)
+    name = models.CharField(_("name"), max_length=250, blank=True, db_collation=FRENCH_COLLATION)
     name_en = models.CharField(_("name (English)"), max_length=250, blank=True)
     address = models.CharField(_("street address"), max_length=250, blank=True)
     municipality = models.CharField(_("municipality"), max_length=120, blank=True)
@@ -178,7 +179,7 @@ class Service(BilingualMixin, VerifiableRecord):
         on_delete=models.CASCADE,
         related_name="services",
     )
-    name = models.CharField(_("name"), max_length=250)
+    name = models.CharField(_("name"), max_length=250, db_collation=FRENCH_COLLATION)
     name_en = models.CharField(_("name (English)"), max_length=250, blank=True)
     description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory import access
+from directory.collation import FRENCH_COLLATION
 
 from .bilingual import BilingualMixin
 
@@ -150,7 +151,7 @@ class Organisation(BilingualMixin, VerifiableRecord):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    name = models.CharField(_("name"), max_length=250)
+    name = models.CharField(_("name"), max_length=250, db_collation=FRENCH_COLLATION)
     name_en = models.CharField(_("name (English)"), max_length=250, blank=True)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
     kind = models.CharField(
@@ -331,7 +332,7 @@ class Initiative(BilingualMixin, VerifiableRecord):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROJECT)
-    name = models.CharField(_("name"), max_length=250)
+    name = models.CharField(_("name"), max_length=250, db_collation=FRENCH_COLLATION)
     name_en = models.CharField(_("name (English)"), max_length=250, blank=True)
     description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)

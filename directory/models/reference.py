@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from directory.collation import FRENCH_COLLATION
+
 
 class BilingualLabelMixin:
     """``label`` in the active language, from ``label_fr``/``label_en``."""
@@ -32,7 +34,7 @@ class Territory(models.Model):
     """One of Estrie's territories: a MRC, or Sherbrooke (a city outside any MRC)."""
 
     code = models.SlugField(_("code"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True, db_collation=FRENCH_COLLATION)
     kind = models.CharField(_("type"), max_length=120)
     municipalities = models.TextField(_("main municipalities"), blank=True)
     seat = models.CharField(_("seat or centre"), max_length=200, blank=True)

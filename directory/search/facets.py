@@ -203,6 +203,11 @@ class SearchFilters:
     def is_filtered(self) -> bool:
         return bool(self.q) or any(self.selected(facet) for facet in FACETS)
 
+    @property
+    def choice_count(self) -> int:
+        """How many facet values are ticked (the text aside): the filters' toggle shows it."""
+        return sum(len(self.selected(facet)) for facet in FACETS)
+
 
 @dataclass
 class FacetValue:

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
-from .conftest import axe_violations, format_violations
+from .conftest import axe_violations, format_violations, undescribed_errors
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +20,7 @@ HEADINGS = {
 
 
 def _assert_accessible(page, language):
-    assert page.locator("html").get_attribute("lang") == language
+    expect(page.locator("html")).to_have_attribute("lang", language)
     violations = axe_violations(page)
     assert violations == [], format_violations(violations)
 
@@ -52,6 +52,7 @@ def test_sign_up_page_showing_errors_has_no_wcag_aa_violations(page, language):
     email = page.locator("#id_email")
     expect(email).to_have_attribute("aria-invalid", "true")
     expect(email).to_have_attribute("aria-describedby", re.compile("id_email_error"))
+    assert undescribed_errors(page) == []
     _assert_accessible(page, language)
 
 
@@ -79,4 +80,5 @@ def test_my_account_with_memberships_and_requests_has_no_wcag_aa_violations(page
     page.locator("#id_profile-display_name").fill("")
     page.locator("#profile button[type=submit]").click()
     expect(page.get_by_role("alert")).to_be_visible()
+    assert undescribed_errors(page) == []
     _assert_accessible(page, language)

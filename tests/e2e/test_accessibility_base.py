@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import axe_violations, format_violations
 
@@ -8,7 +9,7 @@ pytestmark = pytest.mark.e2e
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_home_page_has_no_wcag_aa_violations(page, site, language):
     page.goto(f"/{language}/")
-    assert page.locator("html").get_attribute("lang") == language
+    expect(page.locator("html")).to_have_attribute("lang", language)
     violations = axe_violations(page)
     assert violations == [], format_violations(violations)
 
@@ -16,10 +17,9 @@ def test_home_page_has_no_wcag_aa_violations(page, site, language):
 def test_skip_link_is_the_first_focusable_element_and_moves_to_main(page, site):
     page.goto("/fr/")
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.getAttribute('href')")
-    assert focused == "#main"
+    expect(page.locator('a[href="#main"]')).to_be_focused()
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main"
+    expect(page.locator("#main")).to_be_focused()
 
 
 def test_axe_check_reports_a_page_that_breaks_the_rules(page, live_server):

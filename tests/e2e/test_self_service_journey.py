@@ -3,14 +3,17 @@
 import re
 
 import pytest
-
-from django.conf import settings
-from django.test import Client
+from playwright.sync_api import expect
 
 from directory.models import ChangeRequest, Organisation
-from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, ServiceFactory
 
-from .conftest import axe_violations, format_violations
+from .conftest import (
+    axe_violations,
+    format_violations,
+    sign_in_with_a_session,
+    undescribed_errors,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -47,20 +50,9 @@ def sign_in_through_the_login_page(page, email: str, next_url: str) -> None:
     page.wait_for_url(re.compile(re.escape(next_url.split("?")[0]) + "$"))
 
 
-def sign_in_with_a_session(page, live_server, user) -> None:
-    """A session cookie for ``user`` (quicker, for pages the journey does not cover)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
-
-
 def test_admin_edit_is_validated_by_staff_then_public(
-    new_page, published_organisation, admin_of_it
+    new_page, published_organisation, admin_of_it, staff
 ):
-    staff = UserFactory(email="equipe@continuum.example.org", is_staff=True, is_superuser=True)
     slug = published_organisation.slug
     old_mission = published_organisation.mission
 
@@ -72,35 +64,35 @@ def test_admin_edit_is_validated_by_staff_then_public(
     editor.locator("form.edit-form button[type=submit]").click()
 
     editor.wait_for_url(re.compile(rf"/fr/directory/manage/{slug}/requests/[0-9a-f-]+/$"))
-    assert editor.locator(".messages").is_visible()  # "sent for validation"
+    expect(editor.locator(".messages")).to_be_visible()  # "sent for validation"
     diff = editor.locator("table.change-diff")
-    assert old_mission in diff.locator(".change-diff__before").inner_text()
-    assert NEW_MISSION in diff.locator(".change-diff__after").inner_text()
+    expect(diff.locator(".change-diff__before")).to_contain_text(old_mission)
+    expect(diff.locator(".change-diff__after")).to_contain_text(NEW_MISSION)
     change_request = ChangeRequest.objects.get()
     assert change_request.is_pending
 
     # The public still sees the published mission.
     public = new_page()
     public.goto(f"/fr/directory/organisations/{slug}/")
-    assert old_mission in public.content()
-    assert NEW_MISSION not in public.content()
+    expect(public.get_by_role("main")).to_contain_text(old_mission)
+    expect(public.get_by_role("main")).not_to_contain_text(NEW_MISSION)
 
     # Staff, in their own browser context, find it in the validation queue and approve.
     reviewer = new_page()
     sign_in_through_the_login_page(reviewer, staff.email, "/admin/directory/validation/")
     reviewer.get_by_role("link", name=published_organisation.name).first.click()
     reviewer.wait_for_url(re.compile(rf"/admin/directory/validation/{change_request.pk}/$"))
-    assert NEW_MISSION in reviewer.locator("table.directory-diff").inner_text()
-    assert old_mission in reviewer.locator("table.directory-diff").inner_text()
+    expect(reviewer.locator("table.directory-diff")).to_contain_text(NEW_MISSION)
+    expect(reviewer.locator("table.directory-diff")).to_contain_text(old_mission)
     reviewer.locator('button[name="action"][value="approve"]').click()
     reviewer.wait_for_url(re.compile(r"/admin/directory/validation/$"))
 
     # The public now sees the new mission; the editor sees the decision.
     public.goto(f"/fr/directory/organisations/{slug}/")
-    assert NEW_MISSION in public.content()
+    expect(public.get_by_role("main")).to_contain_text(NEW_MISSION)
     assert Organisation.objects.published().get(slug=slug).mission == NEW_MISSION
     editor.reload()
-    assert editor.locator(".request-status .badge--success").is_visible()
+    expect(editor.locator(".request-status .badge--success")).to_be_visible()
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -120,7 +112,7 @@ def test_manage_page_has_no_wcag_aa_violations(
 
     page.goto(f"/{language}/directory/manage/{published_organisation.slug}/")
 
-    assert page.locator("h1").count() == 1
+    expect(page.locator("h1")).to_have_count(1)
     violations = axe_violations(page)
     assert violations == [], format_violations(violations)
 
@@ -139,9 +131,10 @@ def test_edit_form_with_errors_has_no_wcag_aa_violations(
     page.locator("form.edit-form button[type=submit]").click()
 
     summary = page.locator("#form-errors")
-    assert summary.is_visible()
-    assert page.evaluate("document.activeElement.id") == "form-errors"
-    assert page.locator("#id_email").input_value() == "pas-une-adresse"
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    expect(page.locator("#id_email")).to_have_value("pas-une-adresse")
+    assert undescribed_errors(page) == []
     violations = axe_violations(page)
     assert violations == [], format_violations(violations)
 
@@ -156,6 +149,34 @@ def test_service_form_has_no_wcag_aa_violations(
     page.goto(f"/{language}/directory/manage/{published_organisation.slug}/services/new/")
     page.locator("form.edit-form button[type=submit]").click()  # name is required
 
-    assert page.locator("#form-errors").is_visible()
+    # A waiting assertion: right after the click, the old page may still be the one shown.
+    expect(page.locator("#form-errors")).to_be_visible()
+    assert undescribed_errors(page) == []
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/fr/directory/account/",
+        "/fr/directory/manage/{slug}/",
+        "/en/directory/manage/{slug}/services/",
+    ],
+)
+def test_account_and_manage_pages_fit_a_phone_without_wcag_aa_violations(
+    new_page, live_server, published_organisation, admin_of_it, path
+):
+    ServiceFactory(
+        organisation=published_organisation,
+        name="Accompagnement des personnes réfugiées prises en charge par l'État",
+    )
+    page = new_page(viewport={"width": 390, "height": 844})
+    sign_in_with_a_session(page, live_server, admin_of_it)
+    page.goto(path.format(slug=published_organisation.slug))
+
+    expect(page.locator("h1")).to_have_count(1)
+    # Reflow (WCAG 1.4.10): a wide table scrolls in its own box, the page does not.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     violations = axe_violations(page)
     assert violations == [], format_violations(violations)

@@ -6,6 +6,7 @@
 // keeps the focus where it was, updates the address (so the search stays a
 // link), and announces the new result count in the #search-status live region.
 // Map pages listen for "directory:search-changed" to reload their data.
+// It also opens or closes the filters' disclosure to fit the screen's width.
 
 const form = document.querySelector("form[data-search-form]");
 
@@ -13,6 +14,16 @@ if (form) {
   const status = document.getElementById("search-status");
   let controller = null;
   let timer = null;
+
+  // The filters' disclosure (facets.html): open beside the results on wide screens,
+  // closed at first on small ones (the same width as directory.css's breakpoint).
+  const panel = form.querySelector("[data-facets-panel]");
+  const wide = window.matchMedia("(min-width: 52.01rem)");
+  const fitPanel = () => {
+    if (panel) panel.open = wide.matches;
+  };
+  fitPanel();
+  wide.addEventListener("change", fitPanel);
 
   const queryOf = () => {
     const params = new URLSearchParams();
@@ -80,6 +91,12 @@ if (form) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     window.clearTimeout(timer);
+    // "Apply the filters" on a small screen: close the filters, so that the results
+    // are next, and keep the focus on their summary rather than lose it in the closed panel.
+    if (panel && !wide.matches && panel.open && panel.contains(event.submitter)) {
+      panel.open = false;
+      panel.querySelector("summary").focus();
+    }
     run({ push: true });
   });
 
