@@ -27,6 +27,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from directory.catalogue.validation import with_text_validation
 from directory.editing import selectors as editing_selectors
 from directory.editing.admin import RecordHistoryViewSetMixin, ValidationViewSet
+from directory.editing.fields import LOCATION_SPEC
 from directory.models import (
     ClientStatus,
     Initiative,
@@ -308,21 +309,8 @@ class LocationViewSet(RecordHistoryViewSetMixin, DirectoryModelViewSet):
         "territory",
         DateColumn("archived_at", label=_("Archived on"), sort_key="archived_at"),
     ]
-    form_fields = [
-        "organisation",
-        "kind",
-        "name",
-        "name_en",
-        "address",
-        "municipality",
-        "postal_code",
-        "territory",
-        "latitude",
-        "longitude",
-        "url",
-        "accessibility",
-        "accessibility_en",
-    ]
+    # What an organisation's admins edit on the site, and which organisation it belongs to.
+    form_fields = ["organisation", *LOCATION_SPEC.fields]
 
 
 class InitiativeViewSet(RecordHistoryViewSetMixin, DirectoryModelViewSet):
