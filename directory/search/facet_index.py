@@ -158,6 +158,28 @@ def _build(version: DataVersion | None) -> FacetIndex:
     n_services, n_organisations = len(service_ids), len(organisation_ids)
     service_organisation = [organisation_position[organisation] for _, organisation in services]
 
+    # The public sets, from the one visibility rule (unordered: positions give the order).
+    public_positions = [
+        service_position[pk]
+        for pk in selectors.services_visible(user=None)
+        .active()
+        .order_by()
+        .values_list("pk", flat=True)
+    ]
+    public_services = bits_from(public_positions, n_services)
+    is_public = bytearray(n_services)
+    for position in public_positions:
+        is_public[position] = 1
+    public_organisations = bits_from(
+        (
+            organisation_position[pk]
+            for pk in selectors.organisations_visible(user=None)
+            .order_by()
+            .values_list("pk", flat=True)
+        ),
+        n_organisations,
+    )
+
     def grouped(pairs, position, size) -> dict:
         by_value: dict = {}
         for pk, value in pairs:
@@ -165,12 +187,31 @@ def _build(version: DataVersion | None) -> FacetIndex:
                 by_value.setdefault(value, []).append(position[pk])
         return {value: bits_from(found, size) for value, found in by_value.items()}
 
-    service_values = {
-        facet: grouped(
-            through.objects.values_list("service_id", column), service_position, n_services
+    def grouped_with_organisations(pairs) -> tuple[dict, dict]:
+        """Services by value, and the organisations of the *public* ones by value, in one pass
+        (an organisation matches a service facet through its public active services)."""
+        services_by: dict = {}
+        organisations_by: dict = {}
+        for pk, value in pairs:
+            position = service_position.get(pk)
+            if position is None:
+                continue
+            services_by.setdefault(value, []).append(position)
+            if is_public[position]:
+                organisations_by.setdefault(value, []).append(service_organisation[position])
+        return (
+            {value: bits_from(found, n_services) for value, found in services_by.items()},
+            {value: bits_from(found, n_organisations) for value, found in organisations_by.items()},
         )
-        for facet, (through, column) in _SERVICE_M2M.items()
-    }
+
+    service_values: dict[str, dict] = {}
+    organisation_values: dict[str, dict] = {}
+    for facet, (through, column) in _SERVICE_M2M.items():
+        pairs = through.objects.values_list("service_id", column)
+        if facet in ORGANISATION_THROUGH_SERVICES:
+            service_values[facet], organisation_values[facet] = grouped_with_organisations(pairs)
+        else:
+            service_values[facet] = grouped(pairs, service_position, n_services)
     kind_of = dict(organisations)
     service_values["kind"] = grouped(
         ((pk, kind_of[organisation]) for pk, organisation in services),
@@ -178,27 +219,23 @@ def _build(version: DataVersion | None) -> FacetIndex:
         n_services,
     )
     parents = dict(ServiceCategory.objects.values_list("pk", "parent_id"))
-    rollup: dict = {}
+    service_rollup: dict = {}
+    organisation_rollup: dict = {}
     for category, bits in service_values["category"].items():
         top = parents.get(category) or category
-        rollup[top] = rollup.get(top, 0) | bits
-    service_values[CATEGORY_TOP] = rollup
-
-    public_services = bits_from(
-        (
-            service_position[pk]
-            for pk in selectors.services_visible(user=None).active().values_list("pk", flat=True)
-        ),
-        n_services,
-    )
-    public_organisations = bits_from(
-        (
-            organisation_position[pk]
-            for pk in selectors.organisations_visible(user=None).values_list("pk", flat=True)
-        ),
+        service_rollup[top] = service_rollup.get(top, 0) | bits
+        organisation_rollup[top] = organisation_rollup.get(top, 0) | organisation_values[
+            "category"
+        ].get(category, 0)
+    service_values[CATEGORY_TOP] = service_rollup
+    organisation_values[CATEGORY_TOP] = organisation_rollup
+    organisation_values["territory"] = grouped(
+        Organisation.territories.through.objects.values_list("organisation_id", "territory_id"),
+        organisation_position,
         n_organisations,
     )
-    index = FacetIndex(
+    organisation_values["kind"] = grouped(organisations, organisation_position, n_organisations)
+    return FacetIndex(
         version=version,
         service_ids=service_ids,
         service_position=service_position,
@@ -208,23 +245,8 @@ def _build(version: DataVersion | None) -> FacetIndex:
         public_services=public_services,
         public_organisations=public_organisations,
         service_values=service_values,
-        organisation_values={},
+        organisation_values=organisation_values,
     )
-    organisation_values = {
-        facet: {
-            value: index.organisations_of(bits & public_services)
-            for value, bits in service_values[facet].items()
-        }
-        for facet in ORGANISATION_THROUGH_SERVICES
-    }
-    organisation_values["territory"] = grouped(
-        Organisation.territories.through.objects.values_list("organisation_id", "territory_id"),
-        organisation_position,
-        n_organisations,
-    )
-    organisation_values["kind"] = grouped(organisations, organisation_position, n_organisations)
-    index.organisation_values = organisation_values
-    return index
 
 
 _lock = threading.Lock()
