@@ -19,6 +19,18 @@ async def test_websocket_from_a_foreign_origin_is_refused():
 
 
 @pytest.mark.django_db(transaction=True)
+async def test_a_websocket_to_a_path_nobody_routes_is_refused_without_an_error(caplog):
+    communicator = WebsocketCommunicator(
+        application, "/ws/no-such-socket/", headers=[(b"origin", b"http://testserver")]
+    )
+    connected, code = await communicator.connect()
+    assert connected is False
+    assert code == 4404
+    assert not [record for record in caplog.records if record.levelname in ("ERROR", "CRITICAL")]
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
 async def test_websocket_scope_carries_the_session_user(member, client, monkeypatch):
     from asgiref.sync import sync_to_async
     from channels.generic.websocket import AsyncJsonWebsocketConsumer
