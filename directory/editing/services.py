@@ -104,6 +104,17 @@ class InvalidEdit(ValidationError):
         super().__init__(_("The form has errors."), code="invalid")
 
 
+class ProposalConflict(InvalidEdit):
+    """Another admin sent a proposal for the record while this one was editing, and both
+    change some of the same fields. ``form`` carries the message and what was typed;
+    ``proposal`` is the other proposal, which sending the form again overrides on those
+    fields only (the form posts its uuid as ``replace_proposal``)."""
+
+    def __init__(self, form, proposal):
+        super().__init__(form)
+        self.proposal = proposal
+
+
 class ChangeRequestChanged(ValidationError):
     """The record or the request changed after the reviewer opened the review page."""
 
@@ -313,7 +324,9 @@ def _open_request(record, **kwargs) -> ChangeRequest:
 # --- Organisation admins -------------------------------------------------------------------
 
 
-def change_request_submit(*, user, target, data, files=None) -> EditOutcome:
+def change_request_submit(
+    *, user, target, data, files=None, seen_proposal=None, replace_proposal=None
+) -> EditOutcome:
     """Validate an admin's edit of ``target`` and apply it or send it for validation.
 
     ``target`` is an Organisation, a Service or a Location; an unsaved one
@@ -322,6 +335,14 @@ def change_request_submit(*, user, target, data, files=None) -> EditOutcome:
     kind of record. Raises :class:`InvalidEdit` (nothing changes) when the
     form refuses it, and PermissionDenied unless the user may edit the
     organisation.
+
+    ``seen_proposal``: the uuid of the proposal the form opened on ("" for
+    none; the form posts it). A proposal that another admin sent meanwhile
+    is then merged, not replaced: see :func:`_merge_unseen_proposals`.
+    ``replace_proposal``: the uuid of an unseen proposal the user was told
+    about and chose to override on the fields both changed. None (a caller
+    that does not say what the form showed) keeps replacing the pending
+    proposal, as a form opened on it would.
     """
     organisation = organisation_of(target)
     _require_editor(user, organisation)
@@ -344,11 +365,23 @@ def change_request_submit(*, user, target, data, files=None) -> EditOutcome:
     with transaction.atomic():
         record = _lock(target)
         current = snapshot(record, spec.fields)
-        changes = {name: [current.get(name), values[name]] for name in edited}
-        changes = {name: pair for name, pair in changes.items() if pair[0] != pair[1]}
         open_requests = list(
             ChangeRequest.objects.open_for(record).filter(kind=ChangeRequest.Kind.UPDATE)
         )
+        validator = _publishes_directly(user, record)
+        if seen_proposal is not None and not validator and record_is_public(record):
+            values = _merge_unseen_proposals(
+                record=record,
+                form=form,
+                shown=base,
+                values=values,
+                open_requests=open_requests,
+                seen_proposal=seen_proposal,
+                replace_proposal=replace_proposal,
+            )
+            edited = diff(base, values)
+        changes = {name: [current.get(name), values[name]] for name in edited}
+        changes = {name: pair for name, pair in changes.items() if pair[0] != pair[1]}
         if not changes:
             # The form was brought back to the current version: a pending
             # proposal (which the form opened on) is thereby withdrawn.
@@ -358,7 +391,6 @@ def change_request_submit(*, user, target, data, files=None) -> EditOutcome:
             return EditOutcome(record=record, withdrawn=open_requests)
 
         proposed = {name: pair[1] for name, pair in changes.items()}
-        validator = _publishes_directly(user, record)
         if validator or not record_is_public(record):
             if validator:
                 _mark_verified(record, user, timezone.now())
@@ -385,6 +417,71 @@ def change_request_submit(*, user, target, data, files=None) -> EditOutcome:
         )
         _supersede_pending(record, change_request)
         return EditOutcome(record=record, change_request=change_request, changes=changes)
+
+
+def _merge_unseen_proposals(
+    *, record, form, shown, values, open_requests, seen_proposal, replace_proposal
+) -> dict[str, Any]:
+    """Keep what another admin proposed while this one was editing.
+
+    Two admins open the form of a public record; each sends a change to a
+    different field. Without this, the second proposal replaced the first
+    (one pending proposal per record) and the first admin's change was lost
+    without anyone being told. The form tells which proposal it opened on
+    (``seen_proposal``); any other pending proposal is one this admin never
+    saw. Its fields that this admin left as the form showed them are carried
+    into the new proposal. A field both changed, to different values, is a
+    conflict: the edit is refused (:class:`ProposalConflict`, nothing
+    changes) with a message naming the fields and who proposed them, unless
+    the user already saw that message for that very proposal and sent the
+    form again (``replace_proposal``): then their values win on those fields.
+
+    ``shown``: the record's values the form was checked against; the form
+    showed them overlaid with the seen proposal's values.
+    """
+    unseen = [request for request in open_requests if str(request.uuid) != seen_proposal]
+    if not unseen:
+        return values
+    shown = dict(shown)
+    if seen_proposal:
+        try:
+            seen = ChangeRequest.objects.about(record).filter(uuid=seen_proposal).first()
+        except ValidationError:  # not a uuid: the form showed no proposal we know
+            seen = None
+        if seen is not None:
+            shown.update(seen.proposed)
+    touched = {name for name, value in values.items() if shown.get(name) != value}
+    merged = dict(values)
+    for request in sorted(unseen, key=lambda r: (r.submitted_at, r.pk)):
+        conflicts = [
+            name
+            for name, value in request.proposed.items()
+            if name in touched and name in values and values[name] != value
+        ]
+        if conflicts and str(request.uuid) != (replace_proposal or ""):
+            labels = [
+                str(form.fields[name].label) if name in form.fields else name for name in conflicts
+            ]
+            form.add_error(
+                None,
+                _(
+                    "While you were editing, %(person)s sent another proposal for this "
+                    "record, which also changes: %(fields)s. Nothing was sent. Check those "
+                    "fields below: sending the form again replaces their proposal for these "
+                    "fields with yours, and keeps their other changes."
+                )
+                % {
+                    "person": request.submitted_by.public_name
+                    if request.submitted_by
+                    else _("another administrator"),
+                    "fields": ", ".join(labels),
+                },
+            )
+            raise ProposalConflict(form, request)
+        for name, value in request.proposed.items():
+            if name in merged and name not in touched:
+                merged[name] = value
+    return merged
 
 
 def _create(*, user, record, values: dict[str, Any]) -> EditOutcome:

@@ -74,18 +74,29 @@ def _start_values(request, record) -> tuple[dict | None, ChangeRequest | None]:
 
 def _edit(request, *, organisation, record, form_class, template, next_url, extra=None):
     """GET shows the form; POST hands the data to the service, which validates and decides."""
-    proposal = None
+    proposal = replace_proposal = None
     if request.method == "POST":
+        # The form says which proposal it showed, so that one sent meanwhile by another
+        # admin is merged rather than replaced (``editing._merge_unseen_proposals``).
+        seen_proposal = request.POST.get("seen_proposal")
         try:
             outcome = editing.change_request_submit(
-                user=request.user, target=record, data=request.POST
+                user=request.user,
+                target=record,
+                data=request.POST,
+                seen_proposal=seen_proposal,
+                replace_proposal=request.POST.get("replace_proposal"),
             )
+        except editing.ProposalConflict as error:
+            form, replace_proposal = error.form, error.proposal.uuid
         except editing.InvalidEdit as error:
             form = error.form
+            replace_proposal = request.POST.get("replace_proposal")
         else:
             return _after_edit(request, organisation, outcome, next_url=next_url)
     else:
         values, proposal = _start_values(request, record)
+        seen_proposal = proposal.uuid if proposal else ""
         if values is None and "from" in request.GET and record.pk is None:
             values = _create_request_values(request, organisation, record)
         form = form_class(instance=record, organisation=organisation, values=values)
@@ -94,6 +105,8 @@ def _edit(request, *, organisation, record, form_class, template, next_url, extr
         "record": record,
         "form": form,
         "proposal": proposal,
+        "seen_proposal": seen_proposal or "",
+        "replace_proposal": replace_proposal or "",
         "is_public": record.pk is not None and editing.record_is_public(record),
         "waits_for_validation": editing.edit_waits_for_validation(user=request.user, record=record),
         "creation_sent_back": editing_selectors.creation_sent_back(record=record),
