@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -115,6 +116,11 @@ def _pending(connection) -> _AfterCommitBump | None:
     return None
 
 
+#: The highest version this process's own bumps reached (see :func:`last_local_bump`).
+_local = {"bumped": 0}
+_local_lock = threading.Lock()
+
+
 def _bump_now(using: str) -> None:
     connection = connections[using]
     with connection.cursor() as cursor:
@@ -122,6 +128,23 @@ def _bump_now(using: str) -> None:
             cursor.execute(f"SELECT nextval('{STORE}')")
         else:
             cursor.execute(f"UPDATE {STORE} SET value = value + 1")  # noqa: S608 - a constant
+            cursor.execute(f"SELECT value FROM {STORE}")  # noqa: S608 - a constant
+        bumped = cursor.fetchone()[0]
+    with _local_lock:
+        _local["bumped"] = max(_local["bumped"], bumped)
+
+
+def last_local_bump() -> int:
+    """The version this process's last committed directory write moved the data to (0: none).
+
+    A cache that a reader may serve while it is rebuilt (the facet index)
+    is rebuilt before answering when it misses a write *of this process*: a
+    person who saves a change and then searches, on the same process, finds
+    it (read your writes). On SQLite the number may be a little higher than
+    the bump itself (another process's bump in between): that only makes
+    this process rebuild before answering once more.
+    """
+    return _local["bumped"]
 
 
 def data_version_bump(*, using: str = DEFAULT_DB_ALIAS) -> None:

@@ -372,5 +372,12 @@ DIRECTORY_STALE_AFTER_DAYS = 365
 # index of each process is rebuilt at least this often (seconds), which bounds a change
 # whose version bump was lost (a process that died between its commit and the bump).
 DIRECTORY_INDEX_MAX_AGE = int(os.environ.get("DIRECTORY_INDEX_MAX_AGE", 600))
+# After another process's write, the previous facet index answers while a thread rebuilds
+# it (directory/search/facet_index.py); False: every reader waits for the rebuild.
+DIRECTORY_INDEX_SERVE_WHILE_REBUILDING = os.environ.get(
+    "DIRECTORY_INDEX_SERVE_WHILE_REBUILDING", "1"
+).lower() not in ("0", "false", "no")
+# At most one background rebuild of a process's facet index every this many seconds.
+DIRECTORY_INDEX_REBUILD_INTERVAL = float(os.environ.get("DIRECTORY_INDEX_REBUILD_INTERVAL", 5))
 # Recent text matches kept with each process's facet index, in bytes (bitsets).
 DIRECTORY_TEXT_CACHE_BYTES = int(os.environ.get("DIRECTORY_TEXT_CACHE_BYTES", 8 * 1024 * 1024))

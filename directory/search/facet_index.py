@@ -23,6 +23,20 @@ How it stays exact:
   change whose bump was lost (see the data version's docstring);
 - a connection with uncommitted directory writes sees data no committed
   version describes: its index is kept for this thread only;
+- after a write *of another process*, the previous index keeps answering
+  while one thread of this process rebuilds it (half a second at 20,000
+  services), so that a write every second does not make a search in every
+  process wait that long (``bench/search_under_writes.py``). For that
+  while, the counts may miss the write, as a search engine's refresh
+  interval would; the records shown never do: a page's rows are read
+  through the visibility rule, so a record unpublished meanwhile is not
+  shown. Background rebuilds start at most every
+  ``DIRECTORY_INDEX_REBUILD_INTERVAL`` seconds (5), so the counts lag
+  another process's write by that much at most, plus a rebuild. After a
+  write *of this process* (the person who saved it
+  searches next), and when the index is older than
+  ``DIRECTORY_INDEX_MAX_AGE``, the reader waits for the rebuild as before.
+  ``DIRECTORY_INDEX_SERVE_WHILE_REBUILDING = False`` makes every reader wait;
 - positions follow ``ORDER BY name, id``, so the set bits of a result, read
   in ascending order, are the results sorted by name: a page needs no sort.
 
@@ -32,6 +46,7 @@ checks that both give the same records.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -39,10 +54,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connections
 
 from directory.catalogue import selectors
-from directory.data_version import DataVersion, data_version_get
+from directory.data_version import DataVersion, data_version_get, last_local_bump
 from directory.models import Organisation, Service, ServiceCategory
+
+logger = logging.getLogger(__name__)
 
 CATEGORY_TOP = "category:top"
 
@@ -251,6 +269,10 @@ def _build(version: DataVersion | None) -> FacetIndex:
 
 _lock = threading.Lock()
 _current: FacetIndex | None = None
+#: Whether a thread is rebuilding ``_current`` in the background (one at a time), and when
+#: the last one started (``time.monotonic()``).
+_rebuilding = False
+_rebuild_started = float("-inf")
 #: An index built from this thread's uncommitted writes: never shared.
 _private = threading.local()
 
@@ -266,9 +288,65 @@ def _fresh(index: FacetIndex | None, version: DataVersion) -> bool:
     return index.version.shared and index.version.committed >= version.committed
 
 
+def _may_answer_while_rebuilding(index: FacetIndex | None) -> bool:
+    """Whether ``index``, behind the data, may answer while a thread rebuilds it: it is
+    young enough and it holds every write of this process (module docstring)."""
+    if not settings.DIRECTORY_INDEX_SERVE_WHILE_REBUILDING:
+        return False
+    if index is None or index.version is None or not index.version.shared:
+        return False
+    if time.monotonic() - index.built_at > settings.DIRECTORY_INDEX_MAX_AGE:
+        return False
+    return last_local_bump() <= index.version.committed
+
+
+def _install(index: FacetIndex) -> None:
+    """Make ``index`` the current one unless a newer one got there first. Hold ``_lock``."""
+    global _current
+    if (
+        _current is None
+        or _current.version is None
+        or (index.version is not None and index.version.committed >= _current.version.committed)
+    ):
+        _current = index
+
+
+def _rebuild_in_background() -> None:
+    """Start one thread that rebuilds the index, unless one is already at it or one started
+    less than ``DIRECTORY_INDEX_REBUILD_INTERVAL`` seconds ago.
+
+    The interval bounds the work: a rebuild is pure Python and holds the
+    interpreter, so rebuilding after every write of a busy second would slow
+    every search of the process. Writes in between are taken by the next
+    rebuild, which any reader starts once the interval has passed.
+    """
+    global _rebuilding, _rebuild_started
+    with _lock:
+        now = time.monotonic()
+        if _rebuilding or now - _rebuild_started < settings.DIRECTORY_INDEX_REBUILD_INTERVAL:
+            return
+        _rebuilding, _rebuild_started = True, now
+    threading.Thread(target=_rebuild, name="facet-index-rebuild", daemon=True).start()
+
+
+def _rebuild() -> None:
+    global _rebuilding
+    try:
+        index = _build(data_version_get())
+        with _lock:
+            _install(index)
+    except Exception:
+        # The readers go on with the previous index and the next one starts another
+        # rebuild; past DIRECTORY_INDEX_MAX_AGE they rebuild it themselves.
+        logger.exception("The facet index could not be rebuilt in the background")
+    finally:
+        with _lock:
+            _rebuilding = False
+        connections.close_all()  # this thread's own connection
+
+
 def facet_index_current() -> FacetIndex:
     """The index of the data as this connection sees it (one query when it is current)."""
-    global _current
     version = data_version_get()
     if not version.shared:
         index = getattr(_private, "index", None)
@@ -280,9 +358,13 @@ def facet_index_current() -> FacetIndex:
     index = _current
     if _fresh(index, version):
         return index
+    if _may_answer_while_rebuilding(index):
+        _rebuild_in_background()
+        return index
     with _lock:
         index = _current
         if not _fresh(index, version):
             index = _build(version)
-            _current = index
+            _install(index)
+            index = _current
     return index

@@ -480,9 +480,12 @@ class _IndexedResults:
         return [records[pk] for pk in ids if pk in records]
 
 
-def _service_results_queryset() -> QuerySet:
+def _service_results_queryset(user) -> QuerySet:
+    # Rows are read through the visibility rule even though the index chose them: an
+    # index answering while it is rebuilt may still hold a record hidden meanwhile.
     return (
-        Service.objects.select_related("organisation")
+        service_pool(user=user)
+        .select_related("organisation")
         .defer("search_vector", "organisation__search_vector")
         .prefetch_related(
             Prefetch("categories", queryset=ServiceCategory.objects.order_by("position")),
@@ -524,7 +527,9 @@ def _search(*, user, filters: SearchFilters, reference: ReferenceData, index: Fa
             matched=matched,
             ids=index.organisation_ids,
             first=first,
-            queryset=Organisation.objects.defer("search_vector").prefetch_related("territories"),
+            queryset=selectors.organisations_visible(user=user)
+            .defer("search_vector")
+            .prefetch_related("territories"),
         )
     else:
         table = index.service_values
@@ -540,7 +545,7 @@ def _search(*, user, filters: SearchFilters, reference: ReferenceData, index: Fa
             matched=matched,
             ids=index.service_ids,
             first=service_names,
-            queryset=_service_results_queryset(),
+            queryset=_service_results_queryset(user),
         )
     return results, _facets(filters, reference, counts)
 

@@ -6,11 +6,15 @@ the interleaving that used to fail (a deadlock, a duplicate slug, a double
 approval) happens every time.
 """
 
+import time
+
 import pytest
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.urls import reverse
 
+from directory import data_version
 from directory.data_version import data_version_bump, data_version_get
 from directory.editing import services as editing
 from directory.editing.review import change_request_review
@@ -20,10 +24,12 @@ from directory.models import (
     ChangeRequest,
     Membership,
     Organisation,
+    PublicationState,
     RecordHistory,
     Service,
     ServiceCategory,
 )
+from directory.search import facet_index
 from directory.search.facet_index import facet_index_current
 from tests.factories import (
     MembershipFactory,
@@ -277,6 +283,70 @@ def test_a_committed_service_reaches_the_facet_index_of_every_thread_at_once(ref
     reader.start()
 
     assert reader.outcome() == [service.pk]
+
+
+def _written_by_another_process(write) -> None:
+    """A write of another process, as this one sees it: the rows change and the version
+    moves, without this process's own bump (``write`` must send no signal)."""
+    write()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT nextval('{data_version.STORE}')")
+
+
+def _next_index(previous, seconds: float = 15):
+    deadline = time.monotonic() + seconds
+    while (index := facet_index_current()) is previous and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return index
+
+
+def test_after_another_processs_write_the_previous_index_answers_while_one_is_rebuilt(
+    reference_data,
+):
+    service = ServiceFactory(name="Service déjà là")
+    index = facet_index_current()
+    _written_by_another_process(
+        lambda: Service.objects.bulk_create(
+            [Service(organisation=service.organisation, name="Service ajouté", slug="ajoute")]
+        )
+    )
+
+    assert facet_index_current() is index  # answered at once, not after a rebuild
+    rebuilt = _next_index(index)
+
+    assert len(rebuilt.service_ids) == 2
+    assert rebuilt.version.committed > index.version.committed
+
+
+def test_an_index_answering_while_it_is_rebuilt_never_shows_a_record_hidden_meanwhile(
+    reference_data, client, monkeypatch
+):
+    service = ServiceFactory(name="Atelier retiré")
+    facet_index_current()
+    monkeypatch.setattr(facet_index, "_rebuild_in_background", lambda: None)  # held back
+    _written_by_another_process(
+        lambda: Service.objects.filter(pk=service.pk).update(state=PublicationState.DRAFT)
+    )
+
+    page = client.get(reverse("directory:search"), {"q": "Atelier"}).content.decode()
+    assert facet_index_current().service_ids == [service.pk]  # the stale index answered
+    assert "Atelier retiré" not in page
+
+
+def test_without_serving_while_rebuilding_every_reader_waits_for_the_new_index(
+    reference_data, settings
+):
+    settings.DIRECTORY_INDEX_SERVE_WHILE_REBUILDING = False
+    service = ServiceFactory(name="Service déjà là")
+    index = facet_index_current()
+    _written_by_another_process(
+        lambda: Service.objects.bulk_create(
+            [Service(organisation=service.organisation, name="Service ajouté", slug="ajoute")]
+        )
+    )
+
+    assert len(facet_index_current().service_ids) == 2
+    assert facet_index_current() is not index
 
 
 # --- The export cache follows the data version ---------------------------------------------
