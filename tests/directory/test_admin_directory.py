@@ -30,13 +30,7 @@ from tests.factories import (
     UserFactory,
 )
 
-
-@pytest.fixture(autouse=True)
-def french_site():
-    """Each test starts on the French site and leaves the active language as it found it
-    (a request to /en/ activates English in the test's thread)."""
-    with translation.override("fr"):
-        yield
+pytestmark = pytest.mark.usefixtures("french_site")
 
 
 VALIDATION_URL = reverse("directory_validation:index")

@@ -13,23 +13,16 @@ import re
 import pytest
 
 from django.urls import reverse
-from django.utils import translation
 
 from directory.editing import services as editing
 from directory.models import ChangeRequest, Membership
 from tests.directory.test_editing import form_data
 from tests.factories import MembershipFactory, ServiceFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("french_site")]
 
 SCHEDULE = "Mardis et jeudis, 13 h à 16 h"
 FEES = "Gratuit pour les résidents permanents"
-
-
-@pytest.fixture(autouse=True)
-def french_site():
-    with translation.override("fr"):
-        yield
 
 
 @pytest.fixture

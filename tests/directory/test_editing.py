@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from directory import access
 from directory.editing import services as editing
@@ -36,13 +35,7 @@ from tests.factories import (
     UserFactory,
 )
 
-
-@pytest.fixture(autouse=True)
-def french_site():
-    """Each test starts on the French site and leaves the active language as it found it
-    (a request to /en/ activates English in the test's thread)."""
-    with translation.override("fr"):
-        yield
+pytestmark = pytest.mark.usefixtures("french_site")
 
 
 NEW_MISSION = "Accueillir, accompagner et loger les personnes immigrantes en Estrie."

@@ -23,13 +23,7 @@ from tests.factories import (
 from .test_editing import approve, form_data
 from .test_hsds_export import Package
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def french_site():
-    with translation.override("fr"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("french_site")]
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import pytest
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
 
 from directory.catalogue.admin import LocationViewSet, OrganisationViewSet
 from directory.catalogue.validation import (
@@ -110,10 +109,7 @@ def test_a_profile_shows_an_old_bad_number_as_text_not_as_a_link(client, organis
 # --- The self-service forms --------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def french_site():
-    with translation.override("fr"):
-        yield
+pytestmark = pytest.mark.usefixtures("french_site")
 
 
 @pytest.fixture
