@@ -266,10 +266,12 @@ def _mark_verified(record, reviewer, when) -> None:
         record.verified_by = reviewer
 
 
-def _supersede_pending(record, newer: ChangeRequest) -> None:
-    ChangeRequest.objects.open_for(record).exclude(pk=newer.pk).update(
-        status=ChangeRequest.Status.SUPERSEDED, superseded_by=newer
-    )
+def _supersede_pending(record, newer: ChangeRequest, *, kinds=None) -> None:
+    """Mark the record's other pending requests (of ``kinds``, default all) superseded."""
+    pending = ChangeRequest.objects.open_for(record).exclude(pk=newer.pk)
+    if kinds is not None:
+        pending = pending.filter(kind__in=kinds)
+    pending.update(status=ChangeRequest.Status.SUPERSEDED, superseded_by=newer)
 
 
 #: Tries at a free slug when other services with the same name are created at the same time.
@@ -415,7 +417,9 @@ def change_request_submit(
             previous=current,
             submitted_by=user,
         )
-        _supersede_pending(record, change_request)
+        # A newer proposal replaces the older one; a pending request to archive the record
+        # is another decision, left for staff (archiving does supersede pending edits).
+        _supersede_pending(record, change_request, kinds=[ChangeRequest.Kind.UPDATE])
         return EditOutcome(record=record, change_request=change_request, changes=changes)
 
 

@@ -306,6 +306,10 @@ def location_list(request, slug):
         .filter(target_kind=RecordKind.LOCATION, status=ChangeRequest.Status.PENDING)
         .order_by("submitted_at")
     )
+    # A pending archive is the one to show (it hides the Archive button) beside an edit.
+    requests = sorted(
+        requests, key=lambda r: (r.kind == ChangeRequest.Kind.ARCHIVE, r.submitted_at)
+    )
     pending = {r.location_id: r for r in requests if r.location_id}
     for location in locations:
         location.pending_request = pending.get(location.pk)

@@ -133,6 +133,47 @@ def test_an_admin_archives_at_once_when_the_organisation_is_not_public(draft_org
     assert entry.channel == RecordHistory.Channel.SITE
 
 
+def test_an_edit_sent_while_archiving_awaits_validation_leaves_the_archive_request(
+    organisation_admin, location
+):
+    archive = editing.location_archive(user=organisation_admin, location=location).change_request
+
+    edit = editing.change_request_submit(
+        user=organisation_admin, target=location, data=form_data(location, name="Autre nom")
+    ).change_request
+
+    # Two decisions for staff: neither replaces the other.
+    assert set(ChangeRequest.objects.pending()) == {archive, edit}
+
+
+def test_the_locations_page_says_archiving_awaits_validation_beside_a_pending_edit(
+    organisation, organisation_admin, location, client
+):
+    editing.location_archive(user=organisation_admin, location=location)
+    editing.change_request_submit(
+        user=organisation_admin, target=location, data=form_data(location, name="Autre nom")
+    )
+    client.force_login(organisation_admin)
+
+    page = client.get(locations_url(organisation)).content.decode()
+
+    assert "Archivage en attente de validation" in page
+    assert archive_url(location) not in page
+
+
+def test_an_edit_sent_while_a_service_archive_awaits_validation_leaves_it(
+    organisation_admin, service
+):
+    archive = editing.service_archive(user=organisation_admin, service=service).change_request
+
+    editing.change_request_submit(
+        user=organisation_admin, target=service, data=form_data(service, fees="Gratuit")
+    )
+
+    archive.refresh_from_db()
+    assert archive.status == ChangeRequest.Status.PENDING
+
+
 def test_archiving_at_once_withdraws_the_pending_edit(organisation_admin, location, staff):
     editing.change_request_submit(
         user=organisation_admin, target=location, data=form_data(location, name="Autre nom")
