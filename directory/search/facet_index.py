@@ -277,11 +277,18 @@ _rebuild_started = float("-inf")
 _private = threading.local()
 
 
+def _young(index: FacetIndex | None) -> bool:
+    """Whether ``index`` exists, knows its version and is within ``DIRECTORY_INDEX_MAX_AGE``."""
+    return (
+        index is not None
+        and index.version is not None
+        and time.monotonic() - index.built_at <= settings.DIRECTORY_INDEX_MAX_AGE
+    )
+
+
 def _fresh(index: FacetIndex | None, version: DataVersion) -> bool:
     """Whether ``index`` may answer a reader who read ``version`` (a newer index may)."""
-    if index is None or index.version is None:
-        return False
-    if time.monotonic() - index.built_at > settings.DIRECTORY_INDEX_MAX_AGE:
+    if not _young(index):
         return False
     if not version.shared:
         return index.version == version
@@ -291,13 +298,9 @@ def _fresh(index: FacetIndex | None, version: DataVersion) -> bool:
 def _may_answer_while_rebuilding(index: FacetIndex | None) -> bool:
     """Whether ``index``, behind the data, may answer while a thread rebuilds it: it is
     young enough and it holds every write of this process (module docstring)."""
-    if not settings.DIRECTORY_INDEX_SERVE_WHILE_REBUILDING:
+    if not settings.DIRECTORY_INDEX_SERVE_WHILE_REBUILDING or not _young(index):
         return False
-    if index is None or index.version is None or not index.version.shared:
-        return False
-    if time.monotonic() - index.built_at > settings.DIRECTORY_INDEX_MAX_AGE:
-        return False
-    return last_local_bump() <= index.version.committed
+    return index.version.shared and last_local_bump() <= index.version.committed
 
 
 def _install(index: FacetIndex) -> None:
