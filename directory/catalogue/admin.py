@@ -27,7 +27,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from directory.catalogue.validation import with_text_validation
 from directory.editing import selectors as editing_selectors
 from directory.editing.admin import RecordHistoryViewSetMixin, ValidationViewSet
-from directory.editing.fields import LOCATION_SPEC
+from directory.editing.fields import LOCATION_SPEC, MEMBERSHIP_SPEC
 from directory.models import (
     ClientStatus,
     Initiative,
@@ -347,16 +347,8 @@ class MembershipViewSet(RecordHistoryViewSetMixin, DirectoryModelViewSet):
     list_filter = ["state", "role", "organisation"]
     search_fields = ["user__email", "user__display_name", "organisation__name"]
     list_display = ["__str__", "organisation", "role", "state", "requested_at"]
-    form_fields = [
-        "user",
-        "organisation",
-        "role",
-        "state",
-        "message",
-        "decision_note",
-        "decided_at",
-        "decided_by",
-    ]
+    # The fields the history tracks for memberships edited here.
+    form_fields = list(MEMBERSHIP_SPEC.tracked_only)
 
 
 class TerritoryViewSet(DirectoryModelViewSet):

@@ -420,18 +420,17 @@ def location_to_hsds(location: Location, *, full: bool = True) -> dict:
     and ``phones`` prefetched.
     """
     location_id = str(location.uuid)
+    compact = {
+        "id": location_id,
+        "location_type": location.kind,
+        "url": location.url,
+        "organization_id": str(location.organisation.uuid),
+        "name": location.name,
+        "latitude": location.latitude,
+        "longitude": location.longitude,
+    }
     if not full:
-        return _compact(
-            {
-                "id": location_id,
-                "location_type": location.kind,
-                "url": location.url,
-                "organization_id": str(location.organisation.uuid),
-                "name": location.name,
-                "latitude": location.latitude,
-                "longitude": location.longitude,
-            }
-        )
+        return _compact(compact)
     address = address_to_hsds(location)
     accessibility = (
         [
@@ -451,13 +450,7 @@ def location_to_hsds(location: Location, *, full: bool = True) -> dict:
     )
     return _compact(
         {
-            "id": location_id,
-            "location_type": location.kind,
-            "url": location.url,
-            "organization_id": str(location.organisation.uuid),
-            "name": location.name,
-            "latitude": location.latitude,
-            "longitude": location.longitude,
+            **compact,
             "addresses": [address] if address else [],
             "accessibility": accessibility,
             "phones": _phones(location.phones.all(), owner="location", owner_id=location_id),
