@@ -4,6 +4,9 @@ import pytest
 
 from django.utils import translation
 
+from directory.models import PublicationState
+from tests.factories import MembershipFactory, OrganisationFactory
+
 
 @pytest.fixture
 def french_site():
@@ -12,3 +15,13 @@ def french_site():
     say ``pytestmark = pytest.mark.usefixtures("french_site")``."""
     with translation.override("fr"):
         yield
+
+
+@pytest.fixture
+def draft_organisation(db):
+    return OrganisationFactory(state=PublicationState.DRAFT, verified_at=None)
+
+
+@pytest.fixture
+def draft_admin(draft_organisation):
+    return MembershipFactory(organisation=draft_organisation, role="admin").user

@@ -30,7 +30,6 @@ from tests.factories import (
     ChangeRequestFactory,
     LocationFactory,
     MembershipFactory,
-    OrganisationFactory,
     ServiceFactory,
     UserFactory,
 )
@@ -71,16 +70,6 @@ def form_data(record, **overrides) -> dict:
                     data[f"phones-{index}-{name}"] = value
     data.update(overrides)
     return data
-
-
-@pytest.fixture
-def draft_organisation(db):
-    return OrganisationFactory(state=PublicationState.DRAFT, verified_at=None)
-
-
-@pytest.fixture
-def draft_admin(draft_organisation):
-    return MembershipFactory(organisation=draft_organisation, role="admin").user
 
 
 def submit(user, record, **overrides):

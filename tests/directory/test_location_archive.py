@@ -11,11 +11,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from directory.editing import services as editing
-from directory.models import ChangeRequest, Location, PublicationState, RecordHistory
+from directory.models import ChangeRequest, Location, RecordHistory
 from tests.factories import (
     LocationFactory,
     MembershipFactory,
-    OrganisationFactory,
     PhoneFactory,
     ServiceFactory,
 )
@@ -42,11 +41,6 @@ def location(organisation, service):
     )
     service.locations.add(location)
     return location
-
-
-@pytest.fixture
-def draft_organisation(db):
-    return OrganisationFactory(state=PublicationState.DRAFT, verified_at=None)
 
 
 def locations_url(organisation) -> str:

@@ -12,9 +12,9 @@ from directory.catalogue.validation import (
     postal_code_normalise,
 )
 from directory.editing import services as editing
-from directory.models import Location, Phone, PublicationState
+from directory.models import Location, Phone
 from directory.templatetags.directory_tags import tel_href
-from tests.factories import LocationFactory, MembershipFactory, OrganisationFactory, PhoneFactory
+from tests.factories import LocationFactory, PhoneFactory
 
 from .test_editing import form_data, submit
 from .test_profiles import html as profile_html
@@ -110,16 +110,6 @@ def test_a_profile_shows_an_old_bad_number_as_text_not_as_a_link(client, organis
 
 
 pytestmark = pytest.mark.usefixtures("french_site")
-
-
-@pytest.fixture
-def draft_organisation(db):
-    return OrganisationFactory(state=PublicationState.DRAFT, verified_at=None)
-
-
-@pytest.fixture
-def draft_admin(draft_organisation):
-    return MembershipFactory(organisation=draft_organisation, role="admin").user
 
 
 @pytest.mark.django_db
