@@ -848,6 +848,7 @@ def change_request_approve(
         if kind == ChangeRequest.Kind.UPDATE:
             current = snapshot(record, tuple(change_request.proposed))
             _mark_verified(record, reviewer, verified_on)
+            _mark_assured(record, verified_on, now)
             apply_values(record, change_request.proposed)
             _history(
                 record=record,
@@ -898,6 +899,7 @@ def change_request_approve(
             record.state = new_state
             if kind == ChangeRequest.Kind.CREATE:
                 _mark_verified(record, reviewer, verified_on)
+                _mark_assured(record, verified_on, now)
                 change_request.proposed = review.current
             record.full_clean()
             record.save()
@@ -927,6 +929,13 @@ def _verified_on(change_request: ChangeRequest, now):
     request came from (the organisation said so then), else the approval itself."""
     answered = change_request.campaign_answers.order_by("submitted_at").first()
     return answered.submitted_at if answered is not None else now
+
+
+def _mark_assured(record, verified_on, now) -> None:
+    """A service confirmed by its organisation (a survey answer, not the approval alone) was
+    *assured* that day (HSDS ``assured_date``)."""
+    if verified_on is not now and isinstance(record, Service):
+        record.assured_date = timezone.localdate(verified_on)
 
 
 def change_request_send_back(

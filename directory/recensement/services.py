@@ -368,7 +368,10 @@ def _confirm(record, when) -> None:
     """
     if record.state != PublicationState.PUBLISHED:
         return
-    type(record).objects.filter(pk=record.pk).update(verified_at=when, verified_by=None)
+    fields = {"verified_at": when, "verified_by": None}
+    if isinstance(record, Service):
+        fields["assured_date"] = timezone.localdate(when)
+    type(record).objects.filter(pk=record.pk).update(**fields)
     data_version_bump()  # update() sends no signal
     RecordHistory.objects.create(
         organisation=record if isinstance(record, Organisation) else record.organisation,

@@ -178,6 +178,7 @@ def test_approving_an_answers_request_marks_the_record_verified_on_the_answer_da
     assert service.description == "Jumelage et cuisine."
     assert service.verified_at == answered_at
     assert service.verified_by == staff
+    assert service.assured_date == timezone.localdate(answered_at)
 
 
 def test_a_service_left_as_it_is_is_confirmed_verified_on_the_answer_date(
@@ -187,6 +188,7 @@ def test_a_service_left_as_it_is_is_confirmed_verified_on_the_answer_date(
     answer = CampaignAnswer.objects.get()
     service.refresh_from_db()
     assert service.verified_at == answer.submitted_at
+    assert service.assured_date == timezone.localdate(answer.submitted_at)
     assert list(answer.confirmed_services.all()) == [service]
     assert not answer.change_requests.exists()
     invitation.refresh_from_db()
@@ -213,9 +215,7 @@ def test_a_missing_service_is_added_awaiting_verification(client, invitation, or
     assert CampaignAnswer.objects.get().change_requests.get().kind == ChangeRequest.Kind.CREATE
 
 
-def test_needs_are_recorded_with_their_category_and_territory(
-    client, invitation, reference_data
-):
+def test_needs_are_recorded_with_their_category_and_territory(client, invitation, reference_data):
     category = ServiceCategory.objects.filter(parent__isnull=False).first()
     territory = Territory.objects.in_estrie().first()
     question = invitation.campaign.questions.get(position=1)
@@ -370,7 +370,7 @@ def test_inviting_emails_each_organisation_once(
 
 
 def test_exports_list_every_answer_and_neutralise_formulas(client, invitation, staff):
-    data = answer_data(invitation, **{"needs-0-text": "=HYPERLINK(\"x\")"})
+    data = answer_data(invitation, **{"needs-0-text": '=HYPERLINK("x")'})
     data["respondent_name"] = "@Josée"
     client.post(link(invitation), data)
     answers = selectors.campaign_answers(user=staff, campaign=invitation.campaign)
