@@ -378,7 +378,7 @@ def test_exports_list_every_answer_and_neutralise_formulas(client, invitation, s
 
     text = export.answers_csv(header, rows).decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(text)))
-    assert table[0][0] == "Organisme"
+    assert table[0][0] == "Organisation"
     assert table[1][0] == "Actions interculturelles"
     assert table[1][3] == "'@Josée"
     assert "'Non classé" in table[1][header.index("Besoins")] or table[1][
