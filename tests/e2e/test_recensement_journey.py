@@ -50,9 +50,7 @@ def _no_violations(page):
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_an_organisation_opens_its_link_corrects_a_service_and_sends(
-    new_page, invited, language
-):
+def test_an_organisation_opens_its_link_corrects_a_service_and_sends(new_page, invited, language):
     invitation, service = invited
     page = new_page(locale="fr-CA" if language == "fr" else "en-CA")
     page.goto(link(invitation, language))
@@ -86,7 +84,7 @@ def test_an_organisation_opens_its_link_corrects_a_service_and_sends(
 def test_a_form_sent_without_a_name_shows_the_error_and_keeps_what_was_typed(
     new_page, invited, language
 ):
-    invitation, service = invited
+    invitation, _service = invited
     page = new_page()
     page.goto(link(invitation, language))
     page.locator("#id_needs-0-text").fill("Transport vers Sherbrooke pour les rendez-vous.")
