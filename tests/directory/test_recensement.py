@@ -418,3 +418,21 @@ def test_a_service_found_in_a_document_is_a_draft_awaiting_verification(
     assert service.source == RecordSource.DOCUMENT
     assert "Rapport annuel 2025" in service.source_notes
     assert not Service.objects.visible_to(None).filter(pk=service.pk).exists()
+
+
+def test_validators_are_told_of_an_answers_request_and_find_it_in_the_queue(
+    client, invitation, service, staff, django_capture_on_commit_callbacks
+):
+    data = answer_data(invitation, **{f"s{service.pk}-description": "Jumelage et cuisine."})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link(invitation), data)
+    message = next(m for m in mail.outbox if staff.email in m.to)
+    assert "Une réponse à un sondage (Actions interculturelles)" in message.body
+    client.force_login(staff)
+    queue = client.get("/admin/directory/validation/").content.decode()
+    assert "Jumelage interculturel" in queue
+    assert "Josée Gagnon, dans une réponse à un sondage" in queue
+    review = client.get(
+        f"/admin/directory/validation/{ChangeRequest.objects.get().pk}/"
+    ).content.decode()
+    assert "Josée Gagnon" in review
