@@ -126,3 +126,19 @@ def test_a_tampered_link_gets_a_clear_page_in_both_languages(new_page, invited, 
     _no_violations(page)
     invitation.refresh_from_db()
     assert invitation.opened_at is None
+
+
+def test_on_a_phone_without_javascript_the_form_fits_and_sends(new_page, invited):
+    invitation, service = invited
+    page = new_page(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page.goto(link(invitation))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator(f"#service-{service.pk} ~ details summary").click()
+    page.locator(f"#id_s{service.pk}-schedule").fill("Sur rendez-vous, en semaine")
+    page.locator("#id_respondent_name").fill("Gilles Poulin")
+    page.locator("form.edit-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/recensement/.+/merci/1/$"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert ChangeRequest.objects.pending().get().proposed == {
+        "schedule": "Sur rendez-vous, en semaine"
+    }
