@@ -57,12 +57,21 @@ IMPORT_DIRECTORY = "directory.import_directory"
 MANAGE_ANY_MEMBERSHIP = "directory.manage_any_membership"
 #: See the background tasks (queued, running, failed, with their errors) in the admin.
 VIEW_BACKGROUND_TASKS = "directory.view_background_tasks"
+<<<<<<< HEAD
 #: See the full portrait of the cartographie: needs gathered by the recensement and
 #: unpublished records, besides what the public portrait shows.
 VIEW_FULL_PORTRAIT = "directory.view_full_portrait"
 #: Introduce organisations to each other by e-mail and record their partnerships
 #: (the cartographie's maillage suggestions).
 CONNECT_ORGANISATIONS = "directory.connect_organisations"
+=======
+#: Run survey campaigns (recensement) and record services found in documents.
+MANAGE_CAMPAIGNS = "directory.manage_campaigns"
+#: Record and read the partner visits (tournée), their follow-ups and attachments.
+MANAGE_VISITS = "directory.manage_visits"
+#: See the needs heard from organisations (surveys, visits): staff-only data.
+VIEW_NEEDS = "directory.view_needs"
+>>>>>>> issue7-recensement
 #: Open the Wagtail admin: granted by ``is_staff`` (rule below) or by a role.
 ACCESS_ADMIN = "wagtailadmin.access_admin"
 
@@ -295,6 +304,9 @@ ROLES = (DIRECTORY_TEAM, EDITORS, MODERATORS, ANIMATION)
 #: gives a flushed database what ``migrate`` gives.
 LATER_GRANTS: tuple[tuple[Role, tuple[str, ...]], ...] = (
     (DIRECTORY_TEAM, (VIEW_BACKGROUND_TASKS,)),  # 0010_background_tasks
+    # 0019_recensement_grants
+    (DIRECTORY_TEAM, (MANAGE_CAMPAIGNS, MANAGE_VISITS, VIEW_NEEDS)),
+    (ANIMATION, (ACCESS_ADMIN, MANAGE_CAMPAIGNS, MANAGE_VISITS, VIEW_NEEDS)),
     # 0025_portrait_permission
     (DIRECTORY_TEAM, (VIEW_FULL_PORTRAIT, CONNECT_ORGANISATIONS)),
     (ANIMATION, (VIEW_FULL_PORTRAIT, CONNECT_ORGANISATIONS)),

@@ -271,6 +271,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Private files (attachments of partner visits): outside MEDIA_ROOT, never served
+# by the web server, only by views that check the access policy.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
 
 # --- Wagtail -------------------------------------------------------------------
 
@@ -381,3 +384,11 @@ DIRECTORY_INDEX_SERVE_WHILE_REBUILDING = os.environ.get(
 DIRECTORY_INDEX_REBUILD_INTERVAL = float(os.environ.get("DIRECTORY_INDEX_REBUILD_INTERVAL", 5))
 # Recent text matches kept with each process's facet index, in bytes (bitsets).
 DIRECTORY_TEXT_CACHE_BYTES = int(os.environ.get("DIRECTORY_TEXT_CACHE_BYTES", 8 * 1024 * 1024))
+
+# Recensement (directory/recensement/): a campaign's private link stops working at
+# the end of its period, and in any case this many days after it was sent.
+RECENSEMENT_LINK_MAX_AGE_DAYS = int(os.environ.get("RECENSEMENT_LINK_MAX_AGE_DAYS", 120))
+# Tournée (directory/tournee/): attachments of visits, at most this many bytes each;
+# follow-ups due within this many days show on the staff dashboard.
+VISIT_ATTACHMENT_MAX_BYTES = int(os.environ.get("VISIT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+VISIT_FOLLOW_UPS_DUE_SOON_DAYS = 14

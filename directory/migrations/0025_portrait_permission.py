@@ -32,7 +32,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directory", "0016_member_profile"),
+        ("directory", "0019_recensement_grants"),
     ]
 
     operations = [

@@ -7,6 +7,7 @@ from .catalogue import Location, Phone, Service, ServiceAtLocation, ServiceStatu
 from .changes import EDITABLE_RECORD_KINDS, ChangeRequest, RecordHistory, RecordKind
 from .imports import ImportJob
 from .invitations import Invitation
+from .needs import Need
 from .organisations import (
     Initiative,
     Membership,
@@ -16,13 +17,27 @@ from .organisations import (
     PublicationState,
     RecordSource,
 )
+from .recensement import (
+    Campaign,
+    CampaignAnswer,
+    CampaignInvitation,
+    CampaignQuestion,
+    DocumentFinding,
+)
 from .reference import ClientStatus, Language, ServiceCategory, Territory
+from .visits import FollowUp, Visit, VisitAttachment
 
 __all__ = [
     "EDITABLE_RECORD_KINDS",
     "BilingualMixin",
+    "Campaign",
+    "CampaignAnswer",
+    "CampaignInvitation",
+    "CampaignQuestion",
     "ChangeRequest",
     "ClientStatus",
+    "DocumentFinding",
+    "FollowUp",
     "ImportJob",
     "Initiative",
     "Invitation",
@@ -30,6 +45,7 @@ __all__ = [
     "LocalizedText",
     "Location",
     "Membership",
+    "Need",
     "Organisation",
     "OrganisationKind",
     "Partnership",
@@ -47,4 +63,6 @@ __all__ = [
     "Territory",
     "User",
     "UserManager",
+    "Visit",
+    "VisitAttachment",
 ]
