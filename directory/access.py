@@ -57,21 +57,18 @@ IMPORT_DIRECTORY = "directory.import_directory"
 MANAGE_ANY_MEMBERSHIP = "directory.manage_any_membership"
 #: See the background tasks (queued, running, failed, with their errors) in the admin.
 VIEW_BACKGROUND_TASKS = "directory.view_background_tasks"
-<<<<<<< HEAD
 #: See the full portrait of the cartographie: needs gathered by the recensement and
 #: unpublished records, besides what the public portrait shows.
 VIEW_FULL_PORTRAIT = "directory.view_full_portrait"
 #: Introduce organisations to each other by e-mail and record their partnerships
 #: (the cartographie's maillage suggestions).
 CONNECT_ORGANISATIONS = "directory.connect_organisations"
-=======
 #: Run survey campaigns (recensement) and record services found in documents.
 MANAGE_CAMPAIGNS = "directory.manage_campaigns"
 #: Record and read the partner visits (tournée), their follow-ups and attachments.
 MANAGE_VISITS = "directory.manage_visits"
 #: See the needs heard from organisations (surveys, visits): staff-only data.
 VIEW_NEEDS = "directory.view_needs"
->>>>>>> issue7-recensement
 #: Open the Wagtail admin: granted by ``is_staff`` (rule below) or by a role.
 ACCESS_ADMIN = "wagtailadmin.access_admin"
 
