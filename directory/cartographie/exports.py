@@ -34,7 +34,7 @@ def filename(scope: PortraitScope, extension: str, table: str = "portrait") -> s
 
 
 def portrait_tables(
-    *, scope: PortraitScope, filters: CoverageFilters, reference: Reference
+    *, user, scope: PortraitScope, filters: CoverageFilters, reference: Reference
 ) -> dict[str, tuple[list[str], list[list]]]:
     """Every table of the portrait: name → (header, rows). Needs in the full version only."""
     matrix = coverage_matrix(
@@ -149,7 +149,9 @@ def portrait_tables(
         rows,
     )
     if scope.is_full:
-        table = needs_beside_offer(scope=scope, filters=filters, reference=reference, matrix=matrix)
+        table = needs_beside_offer(
+            user=user, scope=scope, filters=filters, reference=reference, matrix=matrix
+        )
         tables["needs"] = (
             [
                 _("category"),
@@ -199,13 +201,13 @@ def sheet_titles() -> dict[str, str]:
 
 
 def portrait_workbook(
-    *, scope: PortraitScope, filters: CoverageFilters, reference: Reference
+    *, user, scope: PortraitScope, filters: CoverageFilters, reference: Reference
 ) -> bytes:
     titles = sheet_titles()
     workbook = Workbook()
     workbook.remove(workbook.active)
     for name, (header, rows) in portrait_tables(
-        scope=scope, filters=filters, reference=reference
+        user=user, scope=scope, filters=filters, reference=reference
     ).items():
         sheet = workbook.create_sheet(titles[name][:31])
         sheet.append([str(title) for title in header])

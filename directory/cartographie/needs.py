@@ -5,32 +5,23 @@ top-level category (a need coded with a sub-category counts in its parent)
 and territory; a need with no territory or no category is counted under
 « not given ». Beside each, the offer of the same cell of the coverage matrix
 (same filters), so that a need where the offer is thin stands out. With a
-client status filter, only the needs about that status. Queries: 1 (2 with
-the names of the organisations that expressed them), whatever the size.
+client status filter, only the needs about that status. Queries: 2; the rows
+are needs (hundreds), counted in Python so that each is counted once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.apps import apps
-from django.db.models import Count, F
+from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from directory.models import ServiceCategory, Territory
+from directory.models import Need, ServiceCategory, Territory
 
 from .charts import svg
 from .coverage import Cell, CoverageFilters, CoverageMatrix, Reference
 from .selectors import PortraitScope
-
-
-def need_model():
-    """The recensement's Need model (``directory/models/needs.py``), or None before it lands."""
-    try:
-        return apps.get_model("directory", "Need")
-    except LookupError:
-        return None
 
 
 @dataclass
@@ -44,46 +35,63 @@ class NeedRow:
     @property
     def rank_key(self) -> tuple:
         offered = self.offer.organisations if self.offer else 0
-        return (-self.needs, offered, self.category.position if self.category else 10**6)
+        return (
+            -self.needs,
+            offered,
+            self.category.position if self.category else 10**6,
+            self.territory.position if self.territory else 10**6,
+        )
 
 
 @dataclass
 class NeedsTable:
-    available: bool
     rows: list[NeedRow] = field(default_factory=list)
-    #: Top-level category id (None: not coded) → needs in the whole region.
+    #: Top-level category id (None: not coded) → needs in the whole region (each once).
     by_category: dict[int | None, int] = field(default_factory=dict)
     total: int = 0
 
 
 def needs_beside_offer(
     *,
+    user,
     scope: PortraitScope,
     filters: CoverageFilters,
     reference: Reference,
     matrix: CoverageMatrix,
 ) -> NeedsTable:
-    Need = need_model()
-    if Need is None or not scope.is_full:
-        return NeedsTable(available=Need is not None)
-    needs = Need.objects.filter(organisation__in=scope.organisations().values("pk"))
+    """Needs per (top-level category, territory) with the offer of the same matrix cell.
+
+    Needs are read through ``Need.objects.visible_to(user)`` (``directory.view_needs``):
+    nothing for the public portrait. A need placed in no territory concerns its
+    organisation's territories (the recensement's rule, ``Need.objects.in_territory``):
+    it counts in each of them, and once in the region's total.
+    """
+    if not scope.is_full:
+        return NeedsTable()
+    needs = Need.objects.visible_to(user).filter(
+        organisation__in=scope.organisations().values("pk")
+    )
     if filters.status:
         # One status: a need matches at most once, nothing is counted twice.
         needs = needs.filter(client_statuses=reference.status_by_code[filters.status])
-    rows = (
-        needs.values(
-            territory_key=F("territory_id"),
-            top=Coalesce(F("category__parent_id"), F("category_id")),
-        )
-        .annotate(n_needs=Count("pk"), n_organisations=Count("organisation_id", distinct=True))
-        .order_by()
+    top = Coalesce(F("category__parent_id"), F("category_id"))
+    placed = needs.filter(territory__isnull=False).values_list(
+        "pk", "organisation_id", "territory_id", top
     )
-    table = NeedsTable(available=True)
-    for row in rows:
-        category = reference.category_by_id.get(row["top"]) if row["top"] else None
-        territory = (
-            reference.territory_by_id.get(row["territory_key"]) if row["territory_key"] else None
-        )
+    unplaced = needs.filter(territory__isnull=True).values_list(
+        "pk", "organisation_id", "organisation__territories", top
+    )
+    cells: dict[tuple[int | None, int | None], tuple[set[int], set[int]]] = {}
+    counted: dict[int | None, set[int]] = {}
+    for need, organisation, territory, category in [*placed, *unplaced]:
+        need_ids, organisation_ids = cells.setdefault((category, territory), (set(), set()))
+        need_ids.add(need)
+        organisation_ids.add(organisation)
+        counted.setdefault(category, set()).add(need)
+    table = NeedsTable()
+    for (category_id, territory_id), (need_ids, organisation_ids) in cells.items():
+        category = reference.category_by_id.get(category_id) if category_id else None
+        territory = reference.territory_by_id.get(territory_id) if territory_id else None
         offer = None
         if category is not None:
             offer = (
@@ -95,14 +103,13 @@ def needs_beside_offer(
             NeedRow(
                 category=category,
                 territory=territory,
-                needs=row["n_needs"],
-                organisations=row["n_organisations"],
+                needs=len(need_ids),
+                organisations=len(organisation_ids),
                 offer=offer,
             )
         )
-        key = category.pk if category else None
-        table.by_category[key] = table.by_category.get(key, 0) + row["n_needs"]
-        table.total += row["n_needs"]
+    table.by_category = {key: len(ids) for key, ids in counted.items()}
+    table.total = len({need for ids in counted.values() for need in ids})
     table.rows.sort(key=lambda r: r.rank_key)
     return table
 

@@ -42,6 +42,14 @@ class Suggestion:
     receives: list[ServiceCategory] = field(default_factory=list)
 
     @property
+    def status_labels(self) -> str:
+        return ", ".join(status.label for status in self.statuses)
+
+    @property
+    def territory_names(self) -> str:
+        return ", ".join(territory.name for territory in self.territories)
+
+    @property
     def rank_key(self) -> tuple:
         return (
             -len(self.brings),

@@ -329,7 +329,7 @@ def portrait_needs(request):
         raise PermissionDenied
     matrix = coverage_matrix(scope=scope, filters=filters, reference=reference)
     table = needs.needs_beside_offer(
-        scope=scope, filters=filters, reference=reference, matrix=matrix
+        user=request.user, scope=scope, filters=filters, reference=reference, matrix=matrix
     )
     context = _context(
         request,
@@ -349,7 +349,9 @@ def portrait_export_xlsx(request):
     scope, reference, filters, error = _base(request)
     if error:
         return HttpResponseBadRequest(error, content_type="text/plain; charset=utf-8")
-    content = exports.portrait_workbook(scope=scope, filters=filters, reference=reference)
+    content = exports.portrait_workbook(
+        user=request.user, scope=scope, filters=filters, reference=reference
+    )
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -363,7 +365,9 @@ def portrait_export_csv(request, table: str):
     scope, reference, filters, error = _base(request)
     if error:
         return HttpResponseBadRequest(error, content_type="text/plain; charset=utf-8")
-    tables = exports.portrait_tables(scope=scope, filters=filters, reference=reference)
+    tables = exports.portrait_tables(
+        user=request.user, scope=scope, filters=filters, reference=reference
+    )
     if table not in tables:
         raise Http404
     header, rows = tables[table]
