@@ -21,6 +21,8 @@ from .selectors import PortraitScope
 #: The drawing shows at most this many organisations (the most connected first);
 #: the table lists every one.
 DRAWN_LIMIT = 60
+#: ... and at most this many organisations without a partner, in a grid at the centre.
+ISOLATED_DRAWN = 15
 
 
 @dataclass
@@ -108,7 +110,11 @@ def partnership_network(
         nodes.values(), key=lambda n: (n.is_isolated, -n.degree, n.organisation.name.casefold())
     )
     network = Network(nodes=ordered, edges=edges, territory=territory)
-    network.drawn_nodes = _circle_layout(ordered[:drawn_limit])
+    connected = [node for node in ordered if not node.is_isolated]
+    isolated = [node for node in ordered if node.is_isolated]
+    network.drawn_nodes = _circle_layout(
+        connected[:drawn_limit] + isolated[: min(drawn_limit, ISOLATED_DRAWN)]
+    )
     drawn = {id(node) for node in network.drawn_nodes}
     network.drawn_edges = [e for e in edges if id(e.source) in drawn and id(e.target) in drawn]
     return network
@@ -145,12 +151,12 @@ def _circle_layout(nodes: list[Node]) -> list[Node]:
         angle = 2 * math.pi * index / max(len(order), 1) - math.pi / 2
         node.x = round(centre + RADIUS * math.cos(angle), 1)
         node.y = round(centre + RADIUS * math.sin(angle), 1)
-    columns = max(1, math.ceil(math.sqrt(len(isolated))))
-    step = 44
-    width = (columns - 1) * step
+    # Isolated organisations in a grid at the centre, wide enough for their labels.
+    columns = min(3, max(1, math.ceil(math.sqrt(len(isolated)))))
+    step_x, step_y = 120, 40
     rows = math.ceil(len(isolated) / columns) if isolated else 0
-    height = (rows - 1) * step
+    width, height = (columns - 1) * step_x, (rows - 1) * step_y
     for index, node in enumerate(isolated):
-        node.x = round(centre - width / 2 + (index % columns) * step, 1)
-        node.y = round(centre - height / 2 + (index // columns) * step, 1)
+        node.x = round(centre - width / 2 + (index % columns) * step_x, 1)
+        node.y = round(centre - height / 2 + (index // columns) * step_y, 1)
     return order + isolated

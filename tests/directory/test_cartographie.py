@@ -123,7 +123,7 @@ def test_unknown_or_repeated_filters_are_refused_with_a_message(reference):
         CoverageFilters.from_query(QueryDict("status=NOPE"), reference)
     with pytest.raises(CoverageFilterError, match="ISO 639-1"):
         CoverageFilters.from_query(QueryDict("language=klingon"), reference)
-    with pytest.raises(CoverageFilterError, match="at most one"):
+    with pytest.raises(CoverageFilterError, match="au plus une valeur"):
         CoverageFilters.from_query(QueryDict(f"status={R}&status={E}"), reference)
     assert CoverageFilters.from_query(QueryDict("status=&language=fr"), reference) == (
         CoverageFilters(language="fr")

@@ -46,10 +46,14 @@ def _text(value: object) -> str:
     return escape(str(value))
 
 
-def _open(uid: str, title: str, description: str, width: int, height: int, css: str) -> list[str]:
+def _open(
+    uid: str, title: str, description: str, width: int, height: int, css: str, margin: int = 0
+) -> list[str]:
+    """``margin`` widens the drawing on both sides (labels outside the plot)."""
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css}" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'viewBox="{-margin} 0 {width + 2 * margin} {height}" width="{width + 2 * margin}" '
+        f'height="{height}" '
         f'preserveAspectRatio="xMinYMin meet" '
         f'aria-labelledby="{uid}-title {uid}-desc" focusable="false">',
         f'<title id="{uid}-title">{_text(title)}</title>',
@@ -137,7 +141,7 @@ def network_chart(*, title: str, description: str, nodes, edges, size: int) -> S
     organisations without a partner as dashed squares. ``nodes`` carry ``x``, ``y``,
     ``degree``, ``is_isolated`` and ``short_name`` (``directory/cartographie/network.py``)."""
     uid = _uid("network")
-    parts = _open(uid, title, description, size, size, "chart--network")
+    parts = _open(uid, title, description, size, size, "chart--network", margin=120)
     for edge in edges:
         dash, colour = EDGE_STYLES.get(edge.kind, ("", "#4a5262"))
         dash_attribute = f' stroke-dasharray="{dash}"' if dash else ""
