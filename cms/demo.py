@@ -49,6 +49,7 @@ from directory.models import (
 )
 from directory.search.text import search_vectors_refresh
 
+from .demo_cartographie import demo_cartographie_seed
 from .site_setup import site_ensure
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -415,4 +416,5 @@ def demo_seed() -> dict[str, object]:
         defaults={"role": Membership.Role.MEMBER, "state": Membership.State.ACTIVE},
     )
     demo_recensement.recensement_seed(users=users, organisations=organisations)
+    demo_cartographie_seed()
     return {"users": users, "organisations": len(organisations), "services_created": services}

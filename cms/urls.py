@@ -12,6 +12,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views
+from directory.cartographie import views as cartographie
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -26,6 +27,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # Open data: the HSDS 3.0 API and tabular export (machine endpoint, no language prefix).
     path("api/hsds/", include("directory.opendata.urls")),
+    # The cartographie's coverage matrix as open data (machine endpoint, no language prefix).
+    path("directory/coverage.csv", cartographie.coverage_csv, name="coverage_csv"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -57,6 +57,12 @@ IMPORT_DIRECTORY = "directory.import_directory"
 MANAGE_ANY_MEMBERSHIP = "directory.manage_any_membership"
 #: See the background tasks (queued, running, failed, with their errors) in the admin.
 VIEW_BACKGROUND_TASKS = "directory.view_background_tasks"
+#: See the full portrait of the cartographie: needs gathered by the recensement and
+#: unpublished records, besides what the public portrait shows.
+VIEW_FULL_PORTRAIT = "directory.view_full_portrait"
+#: Introduce organisations to each other by e-mail and record their partnerships
+#: (the cartographie's maillage suggestions).
+CONNECT_ORGANISATIONS = "directory.connect_organisations"
 #: Run survey campaigns (recensement) and record services found in documents.
 MANAGE_CAMPAIGNS = "directory.manage_campaigns"
 #: Record and read the partner visits (tournée), their follow-ups and attachments.
@@ -298,6 +304,9 @@ LATER_GRANTS: tuple[tuple[Role, tuple[str, ...]], ...] = (
     # 0019_recensement_grants
     (DIRECTORY_TEAM, (MANAGE_CAMPAIGNS, MANAGE_VISITS, VIEW_NEEDS)),
     (ANIMATION, (ACCESS_ADMIN, MANAGE_CAMPAIGNS, MANAGE_VISITS, VIEW_NEEDS)),
+    # 0025_portrait_permission
+    (DIRECTORY_TEAM, (VIEW_FULL_PORTRAIT, CONNECT_ORGANISATIONS)),
+    (ANIMATION, (VIEW_FULL_PORTRAIT, CONNECT_ORGANISATIONS)),
 )
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from directory.cartographie import views as cartographie
 from directory.catalogue import views as catalogue
 from directory.editing import views as editing
 from directory.members import views as accounts
@@ -123,4 +124,24 @@ urlpatterns = [
         name="change_request_withdraw",
     ),
     # End of self-service editing.
+    # Cartographie: the portrait of the offer (directory/cartographie/).
+    path("portrait/", cartographie.portrait, name="portrait"),
+    path("portrait/gaps/", cartographie.portrait_gaps, name="portrait_gaps"),
+    path("portrait/network/", cartographie.portrait_network, name="portrait_network"),
+    path("portrait/suggestions/", cartographie.portrait_suggestions, name="portrait_suggestions"),
+    path(
+        "portrait/suggestions/introduce/",
+        cartographie.portrait_introduce,
+        name="portrait_introduce",
+    ),
+    path(
+        "portrait/suggestions/partnership/",
+        cartographie.portrait_partnership,
+        name="portrait_partnership",
+    ),
+    path("portrait/continuum/", cartographie.portrait_continuum, name="portrait_continuum"),
+    path("portrait/needs/", cartographie.portrait_needs, name="portrait_needs"),
+    path("portrait/portrait.xlsx", cartographie.portrait_export_xlsx, name="portrait_xlsx"),
+    path("portrait/<slug:table>.csv", cartographie.portrait_export_csv, name="portrait_csv"),
+    # End of the cartographie.
 ]

@@ -88,7 +88,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "cms.urls"
 # Machine endpoints have no language prefix: their 404s are never redirected to /fr/….
 MACHINE_URL_PREFIXES = ["/api/", "/ws/", "/rss/", "/healthz", "/static/", "/media/"]
-MACHINE_URL_SUFFIXES = [".ics", ".xml", ".json", ".zip", ".geojson"]
+MACHINE_URL_SUFFIXES = [".ics", ".xml", ".json", ".zip", ".geojson", ".csv"]
 WSGI_APPLICATION = "cms.wsgi.application"
 ASGI_APPLICATION = "cms.asgi.application"
 

@@ -302,6 +302,18 @@ class Partnership(models.Model):
     class Meta:
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
+        # The cartographie's rights (directory/cartographie/), declared here: the
+        # portrait is read from organisations, services and their partnerships.
+        permissions = [
+            (
+                "view_full_portrait",
+                _("Can see the full portrait: needs and unpublished records"),
+            ),
+            (
+                "connect_organisations",
+                _("Can introduce organisations to each other and record their partnerships"),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "target", "kind"], name="partnership_unique_pair_kind"

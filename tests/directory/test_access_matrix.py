@@ -27,7 +27,13 @@ from django.utils import translation
 from directory import access
 from directory.editing import services as editing
 from directory.editing.review import change_request_review
-from directory.models import ChangeRequest, Membership, Organisation, PublicationState
+from directory.models import (
+    ChangeRequest,
+    Membership,
+    Organisation,
+    Partnership,
+    PublicationState,
+)
 from tests.directory.test_editing import form_data
 from tests.factories import (
     ChangeRequestFactory,
@@ -241,6 +247,14 @@ def _header_links_to_admin(client, user, world) -> bool:
     return 'href="/admin/"' in client.get(reverse("directory:search")).content.decode()
 
 
+def _record_partnership(client, user, world) -> bool:
+    client.post(
+        reverse("directory:portrait_partnership"),
+        {"organisation": world.organisation.pk, "partner": world.draft.pk, "kind": "referral"},
+    )
+    return Partnership.objects.filter(source=world.organisation, target=world.draft).exists()
+
+
 ACTIONS = (
     Action(
         "open the Wagtail admin",
@@ -354,6 +368,16 @@ ACTIONS = (
         lambda client, user, world: _page_opens(
             client, reverse("directory:organisation_members", args=[world.organisation.slug])
         ),
+    ),
+    Action(
+        "open the portrait's needs (staff version)",
+        ((access.VIEW_FULL_PORTRAIT, None),),
+        lambda client, user, world: _page_opens(client, reverse("directory:portrait_needs")),
+    ),
+    Action(
+        "record a partnership suggested by the portrait",
+        ((access.CONNECT_ORGANISATIONS, None),),
+        _record_partnership,
     ),
 )
 

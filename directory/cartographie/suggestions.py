@@ -1,0 +1,150 @@
+"""Maillage (networking) suggestions: who an organisation could work with, and why.
+
+For an organisation, the suggested partners are the organisations of the
+scope that
+
+- serve the same clients in the same places: they share at least one
+  (territory, client status) pair with it, from their services in the offer;
+- are complementary: they offer at least one top-level category it does not;
+- have no partnership with it yet (in either direction, of any kind, not ended).
+
+Ranked by how much they would add (categories the organisation lacks), then
+by how many clients and places they share, then by name; each suggestion
+says why. Queries: 5, whatever the size of the directory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from directory.models import ClientStatus, Organisation, Service, ServiceCategory, Territory
+
+from .coverage import Reference
+from .selectors import PortraitScope
+
+SUGGESTION_LIMIT = 10
+
+
+@dataclass
+class Suggestion:
+    organisation: Organisation
+    partner: Organisation
+    #: Territories and client statuses both serve (the pairs, grouped for reading).
+    territories: list[Territory] = field(default_factory=list)
+    statuses: list[ClientStatus] = field(default_factory=list)
+    shared_pairs: int = 0
+    #: Top-level categories the partner offers and the organisation does not, and back.
+    brings: list[ServiceCategory] = field(default_factory=list)
+    receives: list[ServiceCategory] = field(default_factory=list)
+
+    @property
+    def status_labels(self) -> str:
+        return ", ".join(status.label for status in self.statuses)
+
+    @property
+    def territory_names(self) -> str:
+        return ", ".join(territory.name for territory in self.territories)
+
+    @property
+    def rank_key(self) -> tuple:
+        return (
+            -len(self.brings),
+            -self.shared_pairs,
+            -len(self.receives),
+            self.partner.name.casefold(),
+        )
+
+
+def partner_ids(organisation: Organisation, scope: PortraitScope) -> set[int]:
+    """Organisations already in a partnership with this one (not ended), either way."""
+    today = timezone.localdate()
+    rows = (
+        scope.partnerships()
+        .filter(Q(source=organisation) | Q(target=organisation))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .values_list("source_id", "target_id")
+    )
+    return {pk for pair in rows for pk in pair} - {organisation.pk}
+
+
+def _pairs(services) -> dict[int, set[tuple[int, int]]]:
+    result: dict[int, set[tuple[int, int]]] = {}
+    rows = services.values_list("organisation_id", "territories", "client_statuses").distinct()
+    for organisation_id, territory_id, status_id in rows:
+        if territory_id is not None and status_id is not None:
+            result.setdefault(organisation_id, set()).add((territory_id, status_id))
+    return result
+
+
+def _categories(services) -> dict[int, set[int]]:
+    result: dict[int, set[int]] = {}
+    rows = (
+        services.annotate(top=Coalesce(F("categories__parent_id"), F("categories__id")))
+        .values_list("organisation_id", "top")
+        .distinct()
+    )
+    for organisation_id, top in rows:
+        if top is not None:
+            result.setdefault(organisation_id, set()).add(top)
+    return result
+
+
+def suggestions_for(
+    organisation: Organisation,
+    *,
+    scope: PortraitScope,
+    reference: Reference,
+    limit: int = SUGGESTION_LIMIT,
+) -> list[Suggestion]:
+    """The organisation's suggested partners, best first (at most ``limit``)."""
+    offer = scope.offer()
+    own = offer.filter(organisation=organisation)
+    own_pairs = _pairs(own).get(organisation.pk, set())
+    if not own_pairs:
+        return []
+    own_categories = _categories(own).get(organisation.pk, set())
+    territory_ids = {territory for territory, _status in own_pairs}
+    status_ids = {status for _territory, status in own_pairs}
+    through_t, through_s = Service.territories.through, Service.client_statuses.through
+    candidates = (
+        offer.exclude(organisation=organisation)
+        .filter(
+            pk__in=through_t.objects.filter(territory_id__in=territory_ids).values("service_id")
+        )
+        .filter(
+            pk__in=through_s.objects.filter(clientstatus_id__in=status_ids).values("service_id")
+        )
+    )
+    pairs = _pairs(candidates)
+    shared = {pk: found & own_pairs for pk, found in pairs.items() if found & own_pairs}
+    if not shared:
+        return []
+    categories = _categories(offer.filter(organisation_id__in=list(shared)))
+    excluded = partner_ids(organisation, scope)
+    partners = scope.organisations().in_bulk([pk for pk in shared if pk not in excluded])
+    result = []
+    for pk, partner in partners.items():
+        brings = categories.get(pk, set()) - own_categories
+        if not brings:
+            continue
+        common = shared[pk]
+        result.append(
+            Suggestion(
+                organisation=organisation,
+                partner=partner,
+                territories=[t for t in reference.territories if t.pk in {p[0] for p in common}],
+                statuses=[s for s in reference.statuses if s.pk in {p[1] for p in common}],
+                shared_pairs=len(common),
+                brings=_ordered(brings, reference),
+                receives=_ordered(own_categories - categories.get(pk, set()), reference),
+            )
+        )
+    return sorted(result, key=lambda s: s.rank_key)[:limit]
+
+
+def _ordered(ids: set[int], reference: Reference) -> list[ServiceCategory]:
+    return [c for c in reference.top_categories if c.pk in ids]
