@@ -193,7 +193,7 @@ def expand(event, *, until: datetime | None = None) -> list[datetime]:
     if not event.rrule:
         return [event.start]
     limit = until or horizon()
-    start_local = local_naive(event.start)
+    start_local = local_naive(event.start).replace(microsecond=0)
     rule = _rule(event.rrule, start_local)
     limit_local = local_naive(limit)
     excluded = exdates_parse(event.exdates)
