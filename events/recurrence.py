@@ -56,7 +56,7 @@ def zone() -> ZoneInfo:
 
 def horizon(now: datetime | None = None) -> datetime:
     """How far ahead occurrences of series are materialised (``EVENTS_HORIZON_DAYS``)."""
-    days = getattr(settings, "EVENTS_HORIZON_DAYS", 548)
+    days = settings.EVENTS_HORIZON_DAYS
     return (now or timezone.now()) + timedelta(days=days)
 
 
