@@ -307,6 +307,7 @@ LATER_GRANTS: tuple[tuple[Role, tuple[str, ...]], ...] = (
     # 0025_portrait_permission
     (DIRECTORY_TEAM, (VIEW_FULL_PORTRAIT, CONNECT_ORGANISATIONS)),
     (ANIMATION, (VIEW_FULL_PORTRAIT, CONNECT_ORGANISATIONS)),
+    (ANIMATION, ("events.manage_events",)),  # events 0002_animation_role
 )
 
 

@@ -392,3 +392,6 @@ RECENSEMENT_LINK_MAX_AGE_DAYS = int(os.environ.get("RECENSEMENT_LINK_MAX_AGE_DAY
 # follow-ups due within this many days show on the staff dashboard.
 VISIT_ATTACHMENT_MAX_BYTES = int(os.environ.get("VISIT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 VISIT_FOLLOW_UPS_DUE_SOON_DAYS = 14
+# Events (events/recurrence.py): the occurrences of a series are materialised this many
+# days ahead (about 18 months); a daily job (events.tasks.occurrences_extend) moves it on.
+EVENTS_HORIZON_DAYS = int(os.environ.get("EVENTS_HORIZON_DAYS", 548))
