@@ -1,0 +1,57 @@
+"""Bytes of a calendar that every client reads alike.
+
+icalendar 7 writes CRLF line endings, escapes ``\\``, ``;``, ``,`` and
+newlines in TEXT values and folds lines at 75 octets without splitting a
+UTF-8 character. :func:`calendar_bytes` checks those promises on every
+output (a regression in the library fails loudly rather than showing an
+event an hour off or a broken accent in somebody's calendar), and
+:func:`text_clean` normalises what editors type before it is escaped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from icalendar import Calendar
+
+MAX_LINE_OCTETS = 75
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class SerialisationError(ValueError):
+    """The bytes would break a calendar client's parser."""
+
+
+def text_clean(value: str | None) -> str:
+    """A TEXT value as RFC 5545 allows it: newlines as ``\\n``, no other control characters."""
+    if not value:
+        return ""
+    value = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", value)
+
+
+def parameter_clean(value: str | None) -> str:
+    """A parameter value (a CN): no double quote (few clients read RFC 6868's ``^'``)."""
+    return " ".join(text_clean(value).replace('"', "'").split())
+
+
+def calendar_bytes(calendar: Calendar) -> bytes:
+    """The calendar's bytes, checked: CRLF only, lines of at most 75 octets, valid UTF-8."""
+    data = calendar.to_ical()
+    lines_check(data)
+    return data
+
+
+def lines_check(data: bytes) -> None:
+    """Raise :class:`SerialisationError` unless ``data`` follows RFC 5545's line rules."""
+    if not data.endswith(b"\r\n"):
+        raise SerialisationError("A calendar ends with CRLF.")
+    for number, line in enumerate(data[:-2].split(b"\r\n"), start=1):
+        if b"\n" in line or b"\r" in line:
+            raise SerialisationError(f"Line {number}: a bare CR or LF.")
+        if len(line) > MAX_LINE_OCTETS:
+            raise SerialisationError(f"Line {number}: {len(line)} octets.")
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise SerialisationError(f"Line {number}: a character split by folding.") from error
