@@ -289,6 +289,7 @@ ROLES = (DIRECTORY_TEAM, EDITORS, MODERATORS, ANIMATION)
 #: gives a flushed database what ``migrate`` gives.
 LATER_GRANTS: tuple[tuple[Role, tuple[str, ...]], ...] = (
     (DIRECTORY_TEAM, (VIEW_BACKGROUND_TASKS,)),  # 0010_background_tasks
+    (ANIMATION, ("events.manage_events",)),  # events 0002_animation_role
 )
 
 

@@ -1,0 +1,1 @@
+"""The organisation page's section of upcoming public events (``directory/profile_sections.py``)."""
