@@ -26,6 +26,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # Open data: the HSDS 3.0 API and tabular export (machine endpoint, no language prefix).
     path("api/hsds/", include("directory.opendata.urls")),
+    # iCalendar feeds (machine endpoints, no language prefix; DESIGN.md).
+    path("", include("events.feed_urls")),
 ]
 
 urlpatterns += i18n_patterns(
