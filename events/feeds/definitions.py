@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from events.feeds import items as feed_items
+from events.feeds.fragments import fragments
 from events.ics import model
 from events.ics.build import feed_bytes
 from events.models import (
@@ -52,14 +53,17 @@ def window(now: datetime) -> tuple[datetime, datetime]:
     return now - timedelta(days=back), now + timedelta(days=ahead)
 
 
-def _exceptions_prefetch() -> Prefetch:
-    """Only the occurrences a feed writes: moved, changed or cancelled ones."""
-    return Prefetch(
-        "occurrences",
-        queryset=Occurrence.objects.filter(Q(modified=True) | Q(cancelled=True)).order_by(
-            "recurrence_id", "pk"
-        ),
+def _exceptions_by_event(event_ids) -> dict[int, list[Occurrence]]:
+    """The moved, changed or cancelled occurrences of these events, in one query."""
+    found: dict[int, list[Occurrence]] = {}
+    rows = (
+        Occurrence.objects.filter(event_id__in=event_ids)
+        .filter(Q(modified=True) | Q(cancelled=True))
+        .order_by("event_id", "recurrence_id", "pk")
     )
+    for occurrence in rows:
+        found.setdefault(occurrence.event_id, []).append(occurrence)
+    return found
 
 
 def public_events(now: datetime, **filters):
@@ -69,18 +73,31 @@ def public_events(now: datetime, **filters):
     return (
         Event.objects.visible_to(None)
         .filter(pk__in=in_window.values("event_id"), **filters)
-        .prefetch_related(_exceptions_prefetch())
         .order_by("start", "pk")
     )
 
 
 def _items(events, now) -> list[model.Item]:
-    return [item for event in events if (item := feed_items.event_item(event, now=now))]
+    """Items of ``events`` in two queries, whatever their number."""
+    events = list(events)
+    exceptions = _exceptions_by_event([event.pk for event in events])
+    context = feed_items.FeedContext()
+    items = []
+    for event in events:
+        for occurrence in exceptions.get(event.pk, []):
+            occurrence.event = event  # no query per occurrence for its event
+        item = feed_items.event_item(
+            event, now=now, exceptions=exceptions.get(event.pk, []), context=context
+        )
+        if item is not None:
+            items.append(item)
+    return items
 
 
 def _calendar(items: list[model.Item], name: str, description: str = "") -> bytes:
     return feed_bytes(
         items,
+        fragments=fragments,
         name=name,
         description=description,
         refresh=timedelta(seconds=getattr(settings, "EVENTS_FEED_REFRESH_SECONDS", 3600)),
@@ -117,14 +134,12 @@ def feed_build(key: str, *, now: datetime | None = None) -> Built:
             name = f"{_site_name()} — {organisation.name}"
             return Built(_calendar(_items(events, now), name), public=True)
         if kind == "event":
-            event = (
-                Event.objects.filter(pk=argument).prefetch_related(_exceptions_prefetch()).first()
-            )
+            event = Event.objects.filter(pk=argument).first()
             if event is None or event.state == "draft":
                 raise FeedGone(key)
-            item = feed_items.event_item(event, now=now)
+            items = _items([event], now)
             public = Event.objects.visible_to(None).filter(pk=event.pk).exists()
-            return Built(_calendar([item] if item else [], event.title), public=public)
+            return Built(_calendar(items, event.title), public=public)
         if kind == "member":
             return Built(member_feed(int(argument), now=now), public=False)
     raise FeedGone(key)

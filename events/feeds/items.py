@@ -27,6 +27,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import NoReverseMatch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -47,7 +48,10 @@ def _absolute(path: str) -> str:
 
 
 def event_url(event: Event) -> str:
+    """The event's page in the feeds' language (the builder runs in it already)."""
     try:
+        if translation.get_language() == FEED_LANGUAGE:
+            return _absolute(event.get_absolute_url())
         with translation.override(FEED_LANGUAGE):
             return _absolute(event.get_absolute_url())
     except NoReverseMatch:  # pages not wired yet
@@ -85,7 +89,9 @@ def _summary(event: Event, title: str = "", title_en: str = "") -> str:
     return title
 
 
-def _description(event: Event, *, note: str = "", meeting_link: str = "") -> str:
+def _description(
+    event: Event, *, note: str = "", meeting_link: str = "", url: str | None = None
+) -> str:
     parts = []
     if note:
         parts.append(note)
@@ -99,7 +105,7 @@ def _description(event: Event, *, note: str = "", meeting_link: str = "") -> str
         parts.append(_("Registration: %(url)s") % {"url": event.registration_url})
     if meeting_link:
         parts.append(_("Online meeting link: %(url)s") % {"url": meeting_link})
-    url = event_url(event)
+    url = event_url(event) if url is None else url
     if url:
         parts.append(url)
     return "\n\n".join(parts)
@@ -107,6 +113,28 @@ def _description(event: Event, *, note: str = "", meeting_link: str = "") -> str
 
 def _categories(event: Event) -> tuple[str, ...]:
     return (str(event.get_kind_display()),)
+
+
+class FeedContext:
+    """What every event of one build shares, computed once (a thousand events per build):
+    the kinds' labels and the pattern of event page addresses."""
+
+    _SLUG = "feed-slug-placeholder"
+
+    def __init__(self) -> None:
+        from events.models import EventKind
+
+        self.kind_labels = {value: str(label) for value, label in EventKind.choices}
+        self._pattern: str | None = None
+
+    def url(self, event: Event) -> str:
+        if self._pattern is None:
+            probe = Event(slug=self._SLUG)
+            self._pattern = event_url(probe)
+        return self._pattern.replace(self._SLUG, event.slug) if self._pattern else ""
+
+    def categories(self, event: Event) -> tuple[str, ...]:
+        return (self.kind_labels.get(event.kind, event.kind),)
 
 
 def _cancelled_recently(moment: datetime | None, now: datetime) -> bool:
@@ -135,19 +163,34 @@ def _instance(event: Event, occurrence: Occurrence, *, status: str) -> model.Ins
     )
 
 
-def event_item(event: Event, *, now: datetime | None = None) -> model.Item | None:
+def event_item(
+    event: Event,
+    *,
+    now: datetime | None = None,
+    exceptions: list[Occurrence] | None = None,
+    context: FeedContext | None = None,
+) -> model.Item | None:
     """The public VEVENT (and overrides) of ``event``; None when it has left the feeds.
 
-    ``event.occurrences`` should be prefetched (``feed_events``): the builder
-    then makes no query per event.
+    ``exceptions`` are the event's moved, changed or cancelled occurrences
+    (read in one query for a whole feed by ``definitions.py``); without it
+    they are read here. ``context`` is shared by the events of one build.
     """
+    context = context or FeedContext()
     now = now or timezone.now()
     status = model.CONFIRMED
     if event.state == EventState.CANCELLED:
         if not _cancelled_recently(event.cancelled_at, now):
             return None
         status = model.CANCELLED
-    occurrences = list(event.occurrences.all())
+    if exceptions is None:
+        exceptions = list(
+            event.occurrences.filter(Q(modified=True) | Q(cancelled=True)).order_by(
+                "recurrence_id", "pk"
+            )
+        )
+    occurrences = exceptions
+    url = context.url(event)
     start, end = _times(event, event.start, event.end)
     exdates = set(recurrence.exdates_parse(event.exdates)) if event.rrule else set()
     instances = []
@@ -176,13 +219,13 @@ def event_item(event: Event, *, now: datetime | None = None) -> model.Item | Non
         last_modified=last_modified,
         sequence=event.sequence,
         status=status,
-        description=_description(event),
+        description=_description(event, url=url),
         location=_location(event.venue, event.address, event.municipality, event),
-        url=event_url(event),
+        url=url,
         rrule=event.rrule,
         exdates=tuple(sorted(exdates, key=_order)),
         instances=tuple(instances),
-        categories=_categories(event),
+        categories=context.categories(event),
         language=FEED_LANGUAGE,
     )
 

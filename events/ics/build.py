@@ -19,14 +19,16 @@ What every client needs, and where it is done here:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vDuration, vRecur, vText
 
 from events.ics import model
-from events.ics.serialise import calendar_bytes, parameter_clean, text_clean
+from events.ics.serialise import SerialisationError, lines_check, parameter_clean, text_clean
 from events.ics.timezone import vtimezone
 
 PRODID = "-//Continuum//Événements//FR"
@@ -129,8 +131,8 @@ def vevents(item: model.Item, *, zone_name: str = DEFAULT_ZONE) -> list[Event]:
     if item.categories:
         master.add("categories", [text_clean(c) for c in item.categories])
     master.add("status", item.status)
-    master.add("transp", "TRANSPARENT" if item.status == model.CANCELLED else "OPAQUE")
-    master.add("class", "PUBLIC")
+    if item.status == model.CANCELLED:
+        master.add("transp", "TRANSPARENT")  # OPAQUE is the default
     if item.organizer:
         master.add("organizer", _person(item.organizer))
     for attendee in item.attendees:
@@ -166,7 +168,8 @@ def vevents(item: model.Item, *, zone_name: str = DEFAULT_ZONE) -> list[Event]:
         if item.conference_url:
             override.add("conference", item.conference_url, parameters={"VALUE": "URI"})
         override.add("status", instance.status)
-        override.add("transp", "TRANSPARENT" if instance.status == model.CANCELLED else "OPAQUE")
+        if instance.status == model.CANCELLED:
+            override.add("transp", "TRANSPARENT")
         if item.organizer:
             override.add("organizer", _person(item.organizer))
         components.append(override)
@@ -177,6 +180,18 @@ def _sort_key(value: datetime | date) -> datetime:
     if isinstance(value, datetime):
         return value.astimezone(UTC)
     return datetime.combine(value, datetime.min.time(), tzinfo=UTC)
+
+
+#: Part of every fragment's fingerprint: change it when the builder's output changes.
+BUILDER_VERSION = "1"
+
+
+class FragmentStore(Protocol):
+    """Where :func:`feed_bytes` keeps each item's serialised VEVENTs between builds."""
+
+    def get_many(self, keys: list[str]) -> dict[str, bytes]: ...
+
+    def set_many(self, values: dict[str, bytes]) -> None: ...
 
 
 def calendar_build(
@@ -215,9 +230,50 @@ def calendar_build(
     return calendar
 
 
-def feed_bytes(items: Iterable[model.Item], **options) -> bytes:
-    """:func:`calendar_build`'s calendar as checked bytes (``serialise.calendar_bytes``)."""
-    return calendar_bytes(calendar_build(items, **options))
+def fingerprint(item: model.Item, zone_name: str = DEFAULT_ZONE) -> str:
+    """A digest of everything that makes an item's bytes (the fragment cache's key)."""
+    text = f"{BUILDER_VERSION}|{zone_name}|{item!r}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def item_bytes(item: model.Item, *, zone_name: str = DEFAULT_ZONE) -> bytes:
+    """The VEVENT of ``item`` and its overrides, serialised by icalendar."""
+    return b"".join(c.to_ical() for c in vevents(item, zone_name=zone_name))
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def feed_bytes(
+    items: Iterable[model.Item], *, fragments: FragmentStore | None = None, **options
+) -> bytes:
+    """:func:`calendar_build`'s calendar as checked bytes (``serialise.lines_check``).
+
+    With ``fragments``, each item's VEVENTs are serialised once and reused
+    while the item is unchanged (keyed by :func:`fingerprint`): a feed of a
+    thousand events is rebuilt in the time its changed events take. The
+    bytes are the same either way.
+    """
+    items = list(items)
+    zone_name = options.get("zone_name", DEFAULT_ZONE)
+    head = calendar_build([], **options).to_ical()
+    if not head.endswith(_END):  # pragma: no cover - icalendar's layout
+        raise SerialisationError("Unexpected calendar layout.")
+    keys = [fingerprint(item, zone_name) for item in items]
+    known = fragments.get_many(sorted(set(keys))) if fragments is not None else {}
+    made: dict[str, bytes] = {}
+    parts = [head[: -len(_END)]]
+    for key, item in zip(keys, items, strict=True):
+        fragment = known.get(key) or made.get(key)
+        if fragment is None:
+            fragment = made[key] = item_bytes(item, zone_name=zone_name)
+        parts.append(fragment)
+    parts.append(_END)
+    if fragments is not None and made:
+        fragments.set_many(made)
+    data = b"".join(parts)
+    lines_check(data)
+    return data
 
 
 def last_change(items: Iterable[model.Item]) -> datetime | None:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from events.ics import model
-from events.ics.build import feed_bytes, rrule_value
+from events.ics.build import calendar_build, feed_bytes, rrule_value
 from events.ics.serialise import SerialisationError, lines_check
 from events.ics.timezone import vtimezone
 
@@ -220,3 +220,23 @@ def test_attendee_names_with_quotes_stay_one_parameter():
     attendee = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]["ATTENDEE"]
     assert attendee.params["CN"] == "Jo 'Jojo' Tremblay, inc."
     assert str(attendee) == "mailto:jo@example.org"
+
+
+class DictFragments(dict):
+    def get_many(self, keys):
+        return {key: self[key] for key in keys if key in self}
+
+    def set_many(self, values):
+        self.update(values)
+
+
+def test_cached_fragments_give_the_same_bytes_and_a_change_is_serialised_again():
+    store = DictFragments()
+    items = [monthly_series(), monthly_series(uid="other@continuum", instances=())]
+    whole = calendar_build(items, name="C").to_ical()
+    assert feed_bytes(items, name="C", fragments=store) == whole
+    assert len(store) == 2
+    assert feed_bytes(items, name="C", fragments=store) == whole
+    changed = [monthly_series(summary="Nouveau titre"), items[1]]
+    data = feed_bytes(changed, name="C", fragments=store)
+    assert b"SUMMARY:Nouveau titre" in data and len(store) == 3
