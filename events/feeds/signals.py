@@ -66,9 +66,16 @@ def _hosts_changed(sender, instance, action, pk_set, **kwargs):
         feeds_changed(event_ids=[instance.pk])
 
 
+def _event_changed(sender, event_id, **kwargs):
+    feeds_changed(event_ids=[event_id])
+
+
 def connect() -> None:
+    from events import signals
     from events.models import Event, Occurrence, Registration
 
+    # Sent by the services after commit, also for writes made with QuerySet.update().
+    signals.event_changed.connect(_event_changed, dispatch_uid="events.feeds.event_changed")
     for model, handler in (
         (Event, _event_saved),
         (Occurrence, _occurrence_saved),
