@@ -56,7 +56,7 @@ def zone() -> ZoneInfo:
 
 def horizon(now: datetime | None = None) -> datetime:
     """How far ahead occurrences of series are materialised (``EVENTS_HORIZON_DAYS``)."""
-    days = getattr(settings, "EVENTS_HORIZON_DAYS", 548)
+    days = settings.EVENTS_HORIZON_DAYS
     return (now or timezone.now()) + timedelta(days=days)
 
 
@@ -193,7 +193,7 @@ def expand(event, *, until: datetime | None = None) -> list[datetime]:
     if not event.rrule:
         return [event.start]
     limit = until or horizon()
-    start_local = local_naive(event.start)
+    start_local = local_naive(event.start).replace(microsecond=0)
     rule = _rule(event.rrule, start_local)
     limit_local = local_naive(limit)
     excluded = exdates_parse(event.exdates)

@@ -140,6 +140,11 @@ def _slug_for(title: str, *, exclude_pk: int | None = None) -> str:
 def _event_clean(event: Event) -> None:
     """Normalise and validate an event; a ValidationError keyed by field otherwise."""
     errors: dict[str, list[str]] = {}
+    # iCalendar has whole seconds; a rule repeats the start without its microseconds.
+    if event.start:
+        event.start = event.start.replace(microsecond=0)
+    if event.end:
+        event.end = event.end.replace(microsecond=0)
     if event.all_day and event.start and event.end:
         first = recurrence.local_naive(event.start).date()
         last = recurrence.local_naive(event.end).date()

@@ -381,3 +381,7 @@ DIRECTORY_INDEX_SERVE_WHILE_REBUILDING = os.environ.get(
 DIRECTORY_INDEX_REBUILD_INTERVAL = float(os.environ.get("DIRECTORY_INDEX_REBUILD_INTERVAL", 5))
 # Recent text matches kept with each process's facet index, in bytes (bitsets).
 DIRECTORY_TEXT_CACHE_BYTES = int(os.environ.get("DIRECTORY_TEXT_CACHE_BYTES", 8 * 1024 * 1024))
+
+# Events (events/recurrence.py): the occurrences of a series are materialised this many
+# days ahead (about 18 months); a daily job (events.tasks.occurrences_extend) moves it on.
+EVENTS_HORIZON_DAYS = int(os.environ.get("EVENTS_HORIZON_DAYS", 548))

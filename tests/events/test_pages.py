@@ -311,3 +311,19 @@ def test_the_profile_section_costs_the_same_queries_at_two_sizes(
         event_make(organisations=[host, OrganisationFactory()])
     with django_assert_num_queries(queries):
         get_html(client, path)
+
+
+@pytest.mark.parametrize("name", ["events:list", "events:month_current"])
+def test_the_list_and_the_month_cost_the_same_queries_at_two_sizes(
+    client, event_make, name, django_assert_num_queries
+):
+    soon = timezone.now() + timedelta(days=1)
+    event_make(start=soon)
+    path = url(name)
+    with CaptureQueriesContext(connection) as small:
+        get_html(client, path)
+    queries = len(small.captured_queries)
+    for days in range(2, 8):
+        event_make(start=soon + timedelta(hours=days), organisations=[OrganisationFactory()])
+    with django_assert_num_queries(queries):
+        get_html(client, path)

@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from events import recurrence, services
+from events import recurrence, services, tasks
 from events.models import Event, Occurrence, Registration
 
 from .conftest import local
@@ -137,3 +138,12 @@ def test_moving_a_series_start_moves_its_occurrences_with_their_registrations(
     assert registration.occurrence.start == local(2027, 2, 9, 18, 30)
     assert event.occurrences.count() == 3
     assert Event.objects.get(pk=event.pk).sequence > 0
+
+
+def test_the_daily_job_extends_series_as_the_horizon_moves(event_make, settings):
+    settings.EVENTS_HORIZON_DAYS = 60
+    event = event_make(start=timezone.now() + timedelta(days=1), rrule="FREQ=WEEKLY")
+    count = event.occurrences.count()
+    assert 8 <= count <= 10
+    settings.EVENTS_HORIZON_DAYS = 120
+    assert tasks.occurrences_extend.call() == event.occurrences.count() - count > 0
