@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("directory/", include("directory.urls")),
     path("events/", include("events.urls")),
+    path("events/", include("events.feeds.page_urls")),
     path("forum/", include("forum.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     # Wagtail's front-end sign-in (for private pages) is Django's plain LoginView,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
+from urllib.parse import quote
 
 import icalendar
 import pytest
@@ -10,10 +12,11 @@ import recurring_ical_events
 import vobject
 from dateutil.relativedelta import SU, TU, relativedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from events.feeds import services
-from events.feeds.models import FeedSnapshot
+from events.feeds.models import CalendarToken, FeedSnapshot
 from events.models import Registration
 
 from .feed_helpers import (
@@ -276,3 +279,51 @@ def test_revoked_and_rotated_tokens_stop_working(client, member):
 def test_feeds_have_no_language_prefix(client, series):
     assert client.get("/events/feed.ics").status_code == 200
     assert client.get("/events/feed/nothing-here.ics").status_code == 404
+
+
+def test_listing_pages_advertise_their_feed_and_offer_subscribe_links(client, series, organisation):
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    host = base.split("://", 1)[1]
+    page = client.get("/fr/events/").content.decode()
+    head = page.split("</head>")[0]
+    assert re.search(
+        r'<link rel="alternate" type="text/calendar" title="[^"]+" '
+        rf'href="{re.escape(base)}/events/feed.ics">',
+        head,
+    )
+    assert f'href="webcal://{host}/events/feed.ics"' in page
+    assert f"https://calendar.google.com/calendar/r?cid=webcal://{host}/events/feed.ics" in page
+    outlook = "https://outlook.live.com/calendar/0/addfromweb?url=" + quote(
+        f"{base}/events/feed.ics", safe=""
+    )
+    assert outlook in page
+    assert 'id="calendar-subscribe-heading"' in page
+    workshops = client.get("/fr/events/?kind=workshop").content.decode()
+    assert "/events/feed/workshop.ics" in workshops
+    hosted = client.get(f"/fr/events/?organisation={organisation.slug}").content.decode()
+    assert f"/directory/organisations/{organisation.slug}/events.ics" in hosted
+    month = client.get("/fr/events/month/").content.decode()
+    assert 'type="text/calendar"' in month
+    event_page = client.get(series.get_absolute_url()).content.decode()
+    assert f"/events/{series.pk}/event.ics" in event_page
+
+
+def test_no_page_shows_the_meeting_link_to_the_public(client, series):
+    for url in ("/fr/events/", "/fr/events/month/", series.get_absolute_url()):
+        assert "salle-secrete" not in client.get(url).content.decode(), url
+
+
+def test_a_member_creates_replaces_and_stops_their_private_address_from_my_events(client, member):
+    client.force_login(member)
+    page = client.get("/fr/events/my/").content.decode()
+    assert 'name="action" value="create"' in page
+    client.post("/fr/events/my/calendar/", {"action": "create"})
+    token = member.calendar_token.token
+    page = client.get("/fr/events/my/").content.decode()
+    assert f"/events/my/{token}.ics" in page
+    client.post("/fr/events/my/calendar/", {"action": "rotate"})
+    member.refresh_from_db()
+    assert member.calendar_token.token != token
+    assert client.get(f"/events/my/{token}.ics").status_code == 404
+    client.post("/fr/events/my/calendar/", {"action": "revoke"})
+    assert not CalendarToken.objects.filter(user=member).exists()
