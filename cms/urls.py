@@ -29,12 +29,15 @@ urlpatterns = [
     path("api/hsds/", include("directory.opendata.urls")),
     # The cartographie's coverage matrix as open data (machine endpoint, no language prefix).
     path("directory/coverage.csv", cartographie.coverage_csv, name="coverage_csv"),
+    # iCalendar feeds (machine endpoints, no language prefix; DESIGN.md).
+    path("", include("events.feed_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("directory/", include("directory.urls")),
     path("events/", include("events.urls")),
+    path("events/", include("events.feeds.page_urls")),
     path("forum/", include("forum.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     # Wagtail's front-end sign-in (for private pages) is Django's plain LoginView,

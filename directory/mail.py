@@ -112,8 +112,9 @@ def _with_notices_url(context: dict | Callable[[object], dict]) -> Callable[[obj
 def messages_send(messages: Iterable[EmailMessage]) -> None:
     """Send each message by its own retrying task, enqueued once the transaction commits.
 
-    Each message must have exactly one recipient and no attachment (a task
-    carries JSON). Outside a transaction the tasks are enqueued at once.
+    Each message must have exactly one recipient; attachments must be text
+    (a calendar invitation: a task carries JSON). Outside a transaction the
+    tasks are enqueued at once.
     """
     payloads = [message_payload(message) for message in messages]
     if payloads:
@@ -130,8 +131,12 @@ def message_payload(message: EmailMessage) -> dict:
     """What :func:`mail_send` needs to rebuild ``message``, as JSON."""
     if len(message.recipients()) != 1:
         raise ValueError("One recipient per message, so that no address is shown to another.")
-    if message.attachments:
-        raise ValueError("Attachments are not sent through the queue.")
+    attachments = []
+    for attachment in message.attachments:
+        filename, content, mimetype = attachment
+        if not isinstance(content, str):
+            raise ValueError("Only text attachments are sent through the queue.")
+        attachments.append([filename, content, mimetype])
     return {
         "subject": str(message.subject),
         "body": str(message.body),
@@ -145,6 +150,7 @@ def message_payload(message: EmailMessage) -> dict:
         "alternatives": [
             [str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])
         ],
+        "attachments": attachments,
     }
 
 
@@ -162,6 +168,8 @@ def message_from_payload(payload: dict) -> EmailMultiAlternatives:
     message.content_subtype = payload.get("content_subtype", "plain")
     for content, mimetype in payload.get("alternatives", []):
         message.attach_alternative(content, mimetype)
+    for filename, content, mimetype in payload.get("attachments", []):
+        message.attach(filename, content, mimetype)
     return message
 
 

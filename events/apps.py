@@ -9,3 +9,6 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from events import access, profile  # noqa: F401  (rules and the profile section)
+        from events.feeds import signals as feed_signals
+
+        feed_signals.connect()

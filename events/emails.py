@@ -104,13 +104,17 @@ def registration_message(registration: Registration, kind: str) -> EmailMultiAlt
     if part is not None:
         content, mimetype = part
         message.attach_alternative(content, mimetype)
+        # The same object as a file too, for clients that ignore the inline part.
+        message.attach("invitation.ics", content, "application/ics")
     return message
 
 
 def calendar_part(registration: Registration, kind: str) -> tuple[str, str] | None:
     """The iTIP part of the message (content, ``text/calendar; method=…``), or None.
 
-    Override point for ``events/ics.py`` (the feeds branch): REQUEST for
-    :data:`REQUEST_KINDS`, CANCEL for :data:`CANCEL_KINDS`, none for the others.
+    Built by ``events/feeds/itip.py``: REQUEST for :data:`REQUEST_KINDS`,
+    CANCEL for :data:`CANCEL_KINDS`, none for the others.
     """
-    return None
+    from events.feeds import itip
+
+    return itip.calendar_part(registration, kind)

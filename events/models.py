@@ -547,3 +547,8 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in ACTIVE_REGISTRATION_STATES
+
+
+# Models of the feeds and of the partner-calendar import, in their own concerns.
+from events.feeds.models import CalendarToken, FeedSnapshot  # noqa: E402, F401
+from events.importing.models import CalendarSubscription, ImportedEvent  # noqa: E402, F401

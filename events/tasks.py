@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from directory import mail
 from directory.background import periodic, retrying
+from events.feeds import tasks as feeds_tasks  # noqa: F401  (feed builds, on change and periodic)
 
 #: When the reminder goes: occurrences starting within this time from now.
 REMINDER_AHEAD = timedelta(hours=24)

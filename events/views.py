@@ -35,14 +35,47 @@ from events.forms import (
     OccurrenceForm,
     PublicRegistrationForm,
 )
-from events.models import Event, EventKind, Occurrence, Registration, RegistrationState
+from events.models import (
+    Event,
+    EventKind,
+    EventState,
+    Occurrence,
+    Registration,
+    RegistrationState,
+)
 
 PAGE_SIZE = 20
 
 
 def calendar_feed_for(*, filters: selectors.EventFilters | None = None, organisation=None):
-    """What the page's feed is, for the feed links (filled by the feeds branch); None: none yet."""
-    return None
+    """The page's feed and its subscribe links (``events/feeds/links.py``)."""
+    from events.feeds import links
+
+    if filters is None:
+        return links.listing_feed(organisation=organisation)
+    partial = bool(filters.territory or filters.category or (filters.organisation and filters.kind))
+    return links.listing_feed(
+        kind=filters.kind, organisation=filters.organisation or organisation, partial=partial
+    )
+
+
+def _event_feed(event):
+    """The event's own feed ("add to my calendar"), for events that are not drafts."""
+    from events.feeds import links
+
+    return links.event_feed(event) if event.state != EventState.DRAFT else None
+
+
+def member_feed_context(user) -> dict:
+    """The member's private feed, if they created its address (``events/feeds/page_views.py``)."""
+    from events.feeds import links
+    from events.feeds.models import CalendarToken
+
+    token = CalendarToken.objects.filter(user=user).first()
+    return {
+        "calendar_feed": links.member_feed(token) if token else None,
+        "calendar_token_missing": token is None,
+    }
 
 
 def _filter_choices(user):
@@ -123,7 +156,7 @@ def _event_page(request, event, occurrence, occurrences, *, public_form=None, st
         "occurrences": occurrences,
         "attachments": event.attachments.select_related("document"),
         "may_manage": user.has_perm(access.MANAGE_EVENT, event),
-        "calendar_feed": None,
+        "calendar_feed": _event_feed(event),
     }
     if occurrence is not None:
         registration = selectors.registration_of(user, occurrence)
@@ -279,7 +312,7 @@ def my_events(request):
     return render(
         request,
         "events/my_events.html",
-        {"upcoming": upcoming, "past": past, "calendar_feed": None},
+        {"upcoming": upcoming, "past": past, **member_feed_context(request.user)},
     )
 
 

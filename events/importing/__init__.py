@@ -1,0 +1,1 @@
+"""Partner calendars imported into the community calendar and kept in sync by UID."""
