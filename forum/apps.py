@@ -17,3 +17,11 @@ class ForumConfig(AppConfig):
         directory_access.grants_register(
             "forum", directory_access.MODERATORS, access.MODERATOR_PERMISSIONS
         )
+
+        # Organisation pages list their members' recent public discussions.
+        from directory import profile_sections
+        from forum import profile
+
+        profile_sections.register_organisation_section(
+            "forum", profile.organisation_discussions, order=30
+        )
