@@ -22,9 +22,7 @@ def _thread_of(size: int, category, author):
     """A thread of ``size`` posts by five members of different organisations, with reactions
     and an attachment on the page (written in bulk: the services are tested elsewhere)."""
     thread = thread_started(category, author, title=f"Fil de {size} messages")
-    authors = [
-        MembershipFactory(organisation=OrganisationFactory()).user for _index in range(5)
-    ]
+    authors = [MembershipFactory(organisation=OrganisationFactory()).user for _index in range(5)]
     Post.objects.bulk_create(
         Post(
             thread=thread,
@@ -44,7 +42,10 @@ def _thread_of(size: int, category, author):
         for kind in ("like", "thanks")
     )
     Attachment.objects.create(
-        post=posts[1], content_type="application/pdf", size=10, original_name="guide.pdf",
+        post=posts[1],
+        content_type="application/pdf",
+        size=10,
+        original_name="guide.pdf",
         file="forum/guide.pdf",
     )
     thread.refresh_from_db()
