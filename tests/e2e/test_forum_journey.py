@@ -1,6 +1,9 @@
 """The forum in Chromium: posting, quoting and reacting, and drafts saved as one types;
 axe-core finds no WCAG 2.1 AA violation on the forum's pages, in French and in English."""
 
+# The forum's fixtures are imported from tests/forum/conftest.py, then named as arguments.
+# ruff: noqa: F811
+
 import re
 
 import pytest
@@ -24,7 +27,7 @@ LANGUAGES = ["fr", "en"]
 
 
 @pytest.fixture
-def thread(public_category, other_member, forum_member):  # noqa: F811
+def thread(public_category, other_member, forum_member):
     thread = thread_started(
         public_category,
         other_member,
@@ -44,7 +47,7 @@ def test_a_member_posts_a_reply_that_appears_in_the_thread(
     page,
     live_server,
     thread,
-    forum_member,  # noqa: F811
+    forum_member,
 ):
     sign_in_with_a_session(page, live_server, forum_member)
     page.goto(_thread_url("fr", thread))
@@ -60,7 +63,7 @@ def test_quoting_puts_the_attributed_post_in_the_reply_box_without_reloading(
     live_server,
     thread,
     forum_member,
-    other_member,  # noqa: F811
+    other_member,
 ):
     sign_in_with_a_session(page, live_server, forum_member)
     page.goto(_thread_url("fr", thread))
@@ -81,7 +84,7 @@ def test_reacting_toggles_the_reaction_in_place(
     page,
     live_server,
     thread,
-    other_member,  # noqa: F811
+    other_member,
 ):
     sign_in_with_a_session(page, live_server, other_member)
     page.goto(_thread_url("fr", thread))
@@ -96,7 +99,7 @@ def test_reacting_toggles_the_reaction_in_place(
     expect(button.locator("[data-count]")).to_have_text("0")
 
 
-def test_a_draft_is_saved_as_one_types(page, live_server, thread, forum_member):  # noqa: F811
+def test_a_draft_is_saved_as_one_types(page, live_server, thread, forum_member):
     sign_in_with_a_session(page, live_server, forum_member)
     page.goto(_thread_url("fr", thread))
     page.locator("#reply textarea[name=body]").type("Une réponse que je finirai au bureau")
@@ -118,7 +121,7 @@ def test_forum_pages_have_no_wcag_violations_for_a_member(
     thread,
     members_category,
     forum_member,
-    language,  # noqa: F811
+    language,
 ):
     page = new_page(locale="fr-CA" if language == "fr" else "en-CA")
     sign_in_with_a_session(page, live_server, forum_member)
@@ -140,7 +143,7 @@ def test_forum_pages_have_no_wcag_violations_for_a_visitor_and_a_moderator(
     live_server,
     thread,
     moderator,
-    language,  # noqa: F811
+    language,
 ):
     visitor = new_page(locale="fr-CA" if language == "fr" else "en-CA")
     visitor.goto(_thread_url(language, thread))
@@ -157,7 +160,7 @@ def test_forum_pages_have_no_wcag_violations_for_a_visitor_and_a_moderator(
         _assert_no_violations(page, language)
 
 
-def test_the_thread_page_fits_a_phone(new_page, live_server, thread, forum_member):  # noqa: F811
+def test_the_thread_page_fits_a_phone(new_page, live_server, thread, forum_member):
     page = new_page(viewport={"width": 390, "height": 844})
     sign_in_with_a_session(page, live_server, forum_member)
     page.goto(_thread_url("fr", thread))
