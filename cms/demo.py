@@ -51,6 +51,7 @@ from directory.search.text import search_vectors_refresh
 
 from .demo_cartographie import demo_cartographie_seed
 from .demo_events import demo_events_seed
+from .demo_forum import demo_forum_seed
 from .site_setup import site_ensure
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -419,4 +420,5 @@ def demo_seed() -> dict[str, object]:
     demo_recensement.recensement_seed(users=users, organisations=organisations)
     demo_cartographie_seed()
     demo_events_seed(users=users)
+    demo_forum_seed(users)
     return {"users": users, "organisations": len(organisations), "services_created": services}

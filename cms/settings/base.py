@@ -395,3 +395,10 @@ VISIT_FOLLOW_UPS_DUE_SOON_DAYS = 14
 # Events (events/recurrence.py): the occurrences of a series are materialised this many
 # days ahead (about 18 months); a daily job (events.tasks.occurrences_extend) moves it on.
 EVENTS_HORIZON_DAYS = int(os.environ.get("EVENTS_HORIZON_DAYS", 548))
+# Forum (forum/). A post flagged by this many members is hidden until a moderator decides.
+FORUM_FLAGS_TO_HIDE = int(os.environ.get("FORUM_FLAGS_TO_HIDE", 3))
+# Posts per page of a thread, threads per page of a space.
+FORUM_POSTS_PER_PAGE = int(os.environ.get("FORUM_POSTS_PER_PAGE", 20))
+FORUM_THREADS_PER_PAGE = int(os.environ.get("FORUM_THREADS_PER_PAGE", 30))
+# Largest attachment, in bytes (type checked by content: forum/attachments.py).
+FORUM_ATTACHMENT_MAX_BYTES = int(os.environ.get("FORUM_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
