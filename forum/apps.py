@@ -17,3 +17,9 @@ class ForumConfig(AppConfig):
         directory_access.grants_register(
             "forum", directory_access.MODERATORS, access.MODERATOR_PERMISSIONS
         )
+
+        # Notifications: the forum's kinds of e-mail notice, and the receivers of
+        # forum/signals.py that write notifications (forum/notifications/).
+        from forum.notifications import delivery, receivers  # noqa: F401
+
+        delivery.notices_register()
