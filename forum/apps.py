@@ -18,6 +18,14 @@ class ForumConfig(AppConfig):
             "forum", directory_access.MODERATORS, access.MODERATOR_PERMISSIONS
         )
 
+        # Organisation pages list their members' recent public discussions.
+        from directory import profile_sections
+        from forum import profile
+
+        profile_sections.register_organisation_section(
+            "forum", profile.organisation_discussions, order=30
+        )
+
         # Notifications: the forum's kinds of e-mail notice, and the receivers of
         # forum/signals.py that write notifications (forum/notifications/).
         from forum.notifications import delivery, receivers  # noqa: F401
