@@ -5,6 +5,7 @@ from django.urls import path
 from forum import views
 from forum.notifications import views as notifications
 from forum.peers import views as peers
+from forum.polls import views as polls
 
 app_name = "forum"
 
@@ -74,4 +75,7 @@ urlpatterns += [
         notifications.watch,
         name="watch",
     ),
+    path("threads/<int:thread_id>/polls/new/", polls.poll_new, name="poll_new"),
+    path("polls/<int:poll_id>/vote/", polls.poll_vote, name="poll_vote"),
+    path("polls/<int:poll_id>/close/", polls.poll_close, name="poll_close"),
 ]

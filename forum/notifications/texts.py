@@ -6,7 +6,7 @@ three always say the same thing.
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from forum.models import Notification
@@ -61,13 +61,10 @@ def link(notification) -> str:
     """Where the notification leads (a path in the current language)."""
     if notification.kind == Kind.QUESTION and notification.question_id:
         return reverse("forum:question_detail", args=[notification.question_id])
+    if notification.post_id is not None:
+        # The permalink finds the post's page (and its anchor) when followed.
+        return reverse("forum:post", kwargs={"post_id": notification.post_id})
     thread = notification.thread
     if thread is None:
         return reverse("forum:notifications")
-    try:
-        url = thread.get_absolute_url()
-    except (AttributeError, NoReverseMatch):
-        return reverse("forum:notifications")
-    if notification.post is not None:
-        url += f"#post-{notification.post.number}"
-    return url
+    return reverse("forum:thread", kwargs={"thread_id": thread.pk, "slug": thread.slug})

@@ -142,9 +142,7 @@ def test_a_profile_shows_role_organisations_territory_and_expertise_never_the_ad
     assert someone.email not in page
 
 
-def test_who_to_ask_finds_a_sub_area_expert_under_the_top_level_area(
-    client, make_member, areas
-):
+def test_who_to_ask_finds_a_sub_area_expert_under_the_top_level_area(client, make_member, areas):
     expert = make_member(display_name="Experte Logement")
     expert.expertise.set([areas["sub"]])
     expert.territories.set([areas["territories"][0]])
