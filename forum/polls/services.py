@@ -3,7 +3,7 @@
 One ballot per member and poll under a unique constraint: two votes sent
 at once (a double click, two tabs) give one ballot, and the second either
 replaces the choices (polls that allow changing) or gets "you have already
-voted". The closing time is checked under the ballot's lock, at the vote.
+voted". The closing time is checked under the poll's lock, at the vote.
 """
 
 from __future__ import annotations
@@ -86,6 +86,8 @@ def poll_vote(*, poll: Poll, voter, option_ids: list[int]) -> PollBallot:
     if poll.kind == Poll.Kind.SINGLE and len(chosen) > 1:
         raise ValidationError(gettext("Choose only one option."), code="single")
     with transaction.atomic():
+        # The poll's row first: a vote and the poll's closing are ordered, never crossed.
+        poll = Poll.objects.select_for_update().get(pk=poll.pk)
         ballot = PollBallot.objects.select_for_update().filter(poll=poll, voter=voter).first()
         if ballot is None:
             try:

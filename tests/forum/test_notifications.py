@@ -145,9 +145,7 @@ def test_reactions_and_accepted_answers_tell_the_posts_author(make_member, categ
     }
 
 
-def test_a_moderators_decision_tells_the_author_with_the_reason(
-    make_member, category, moderator
-):
+def test_a_moderators_decision_tells_the_author_with_the_reason(make_member, category, moderator):
     author = make_member()
     thread = thread_started(category, author)
     post = reply_posted(thread, author, body="Publicité")
