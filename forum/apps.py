@@ -31,3 +31,14 @@ class ForumConfig(AppConfig):
         from forum.notifications import delivery, receivers  # noqa: F401
 
         delivery.notices_register()
+
+        # New members find the welcome path on their account page (forum/peers/welcome.py).
+        from directory.members import account_panels
+        from forum.peers import welcome
+
+        account_panels.register(
+            key="forum.welcome",
+            template="forum/members/_welcome_panel.html",
+            context=welcome.panel_context,
+            order=10,
+        )

@@ -69,6 +69,7 @@ class MemberProfileForm(forms.Form):
     handle = forms.CharField(
         label=_("Handle"),
         max_length=41,
+        required=False,
         help_text=_(
             "Your @name on the forum: 3 to 40 unaccented lower-case letters, digits "
             "and hyphens. Others mention you by writing @ followed by it."
@@ -106,6 +107,10 @@ class MemberProfileForm(forms.Form):
             },
             prefix="profile",
         )
+
+    def clean_handle(self) -> str | None:
+        """Left empty: the handle stays as it is (every member has one)."""
+        return self.cleaned_data["handle"].strip() or None
 
     def text_fields(self):
         """The fields shown one by one (the checkbox groups are shown as fieldsets)."""

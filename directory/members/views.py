@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from directory import mail
 from directory.catalogue import selectors as catalogue_selectors
-from directory.members import admins, invitations, notices, services
+from directory.members import account_panels, admins, invitations, notices, services
 from directory.members import selectors as membership_selectors
 from directory.members.forms import (
     InvitationForm,
@@ -65,6 +65,7 @@ def _render_my_account(
             membership_selectors.membership_requests_to_decide(user=user), decision_form
         ),
         "administered": membership_selectors.organisations_managed_by(user=user),
+        "account_panels": account_panels.panels_for(request),
     }
     return render(request, "directory/my_account.html", context)
 

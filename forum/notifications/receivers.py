@@ -153,3 +153,4 @@ def on_moderation_decided(sender, *, action, **kwargs):
 def on_group_membership_changed(sender, *, group, user, joined, **kwargs):
     if not joined:
         services.watches_drop_for_group(user=user, group=group)
+        services.unreadable_mark_read(user=user)

@@ -58,6 +58,16 @@ def watches_drop_for_group(*, user, group) -> int:
     return deleted
 
 
+def unreadable_mark_read(*, user) -> int:
+    """Mark read the member's unread notifications they may no longer read (the header's
+    count then matches the centre)."""
+    from forum.notifications import rights
+
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    readable = rights.readable(unread, user).values("pk")
+    return unread.exclude(pk__in=readable).update(read_at=timezone.now())
+
+
 def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
     """Mark the member's notifications read (all of them when ``ids`` is None); how many."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)

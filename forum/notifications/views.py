@@ -25,6 +25,7 @@ def notification_list(request):
         if count:
             messages.success(request, gettext("All your notifications are marked read."))
         return redirect("forum:notifications")
+    services.unreadable_mark_read(user=request.user)
     page = Paginator(selectors.notifications_of(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -19,9 +19,11 @@ to watch (all categories the member may read when empty).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 
 _PROVIDERS: list[Callable[[object], list[dict]]] = []
 
@@ -86,3 +88,12 @@ def welcome_context(request) -> dict:
             user.job_title and user.expertise.exists() and user.territories.exists()
         ),
     }
+
+
+def panel_context(request) -> dict | None:
+    """The welcome panel of *Mon compte*, for members who joined recently."""
+    user = request.user
+    days = getattr(settings, "FORUM_WELCOME_PANEL_DAYS", 60)
+    if user.date_joined < timezone.now() - timedelta(days=days):
+        return None
+    return {"welcome_url": reverse("forum:welcome")}

@@ -243,3 +243,15 @@ def test_the_welcome_page_guides_a_newcomer_who_has_no_organisation_yet(client):
     client.force_login(UserFactory())
     page = client.get("/fr/forum/welcome/").content.decode()
     assert "/fr/directory/account/#join" in page
+
+
+def test_a_new_member_finds_the_welcome_path_on_their_account_page(client, member):
+    client.force_login(member)
+    assert "/fr/forum/welcome/" in client.get("/fr/directory/account/").content.decode()
+
+
+def test_a_long_standing_member_no_longer_sees_the_welcome_panel(client, member):
+    member.date_joined = member.date_joined.replace(year=member.date_joined.year - 1)
+    member.save(update_fields=["date_joined"])
+    client.force_login(member)
+    assert "/fr/forum/welcome/" not in client.get("/fr/directory/account/").content.decode()
