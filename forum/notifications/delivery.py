@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.members import notices
 from forum.models import Notification, NotificationSettings
+from forum.notifications import selectors
 
 Kind = Notification.Kind
 
@@ -114,6 +115,7 @@ def notify(
         else:
             notification = Notification.objects.create(**values)
         created.append(notification)
+    selectors.unread_forget([n.recipient for n in created])
     immediate = [n.pk for n in created if n.email == Notification.Email.IMMEDIATE]
     if immediate:
         transaction.on_commit(partial(_enqueue, immediate), robust=True)

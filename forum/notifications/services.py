@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from forum.models import Notification, NotificationSettings, Watch, WatchLevel
 from forum.models.notifications import WATCH_TARGETS
+from forum.notifications import selectors
 
 
 def _target(**targets) -> tuple[str, object]:
@@ -65,7 +66,10 @@ def unreadable_mark_read(*, user) -> int:
 
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     readable = rights.readable(unread, user).values("pk")
-    return unread.exclude(pk__in=readable).update(read_at=timezone.now())
+    count = unread.exclude(pk__in=readable).update(read_at=timezone.now())
+    if count:
+        selectors.unread_forget([user])
+    return count
 
 
 def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
@@ -73,7 +77,9 @@ def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=timezone.now())
+    count = unread.update(read_at=timezone.now())
+    selectors.unread_forget([user])
+    return count
 
 
 def notification_open(*, user, notification_id: int) -> Notification:
@@ -84,6 +90,7 @@ def notification_open(*, user, notification_id: int) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        selectors.unread_forget([user])
     return notification
 
 

@@ -15,11 +15,11 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from forum.models import Notification, PeerQuestion
+from forum.notifications import services as notification_services
 from forum.peers import selectors, services, welcome
 from forum.peers.forms import MemberFilterForm, QuestionForm
 
@@ -170,7 +170,9 @@ def question_detail(request, question_id: int):
     )
     if question is None:
         raise Http404
-    asked.filter(read_at__isnull=True).update(read_at=timezone.now())
+    notification_services.notifications_mark_read(
+        user=request.user, ids=list(asked.filter(read_at__isnull=True).values_list("pk", flat=True))
+    )
     return render(request, "forum/members/question_detail.html", {"question": question})
 
 

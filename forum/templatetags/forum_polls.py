@@ -4,12 +4,15 @@ from django import template
 
 from forum import access
 from forum.polls import selectors
+from forum.templatetags.forum_notifications import thread_extras
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def thread_polls(context, thread):
+    if not thread_extras(context, thread)["has_polls"]:
+        return []
     request = context.get("request")
     user = getattr(request, "user", None)
     return selectors.thread_polls(thread=thread, user=user)
