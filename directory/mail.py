@@ -28,6 +28,7 @@ from functools import partial
 from django_tasks import task
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -58,6 +59,8 @@ def message_render(
     """One e-mail to one member, rendered in their preferred language.
 
     The templates get ``recipient`` and ``site_name`` besides ``context``.
+    When the context holds ``unsubscribe_url`` (members_notify puts it there
+    for notices), the message carries RFC 8058's one-click unsubscribe headers.
     """
     language = getattr(recipient, "preferred_language", "") or settings.LANGUAGE_CODE
     with translation.override(language):
@@ -65,7 +68,15 @@ def message_render(
         values = {**values, "recipient": recipient, "site_name": settings.WAGTAIL_SITE_NAME}
         subject = render_to_string(subject_template, values)
         body = render_to_string(body_template, values)
-    return EmailMessage(subject=subject_line(subject), body=body, to=[recipient.email])
+    headers = {}
+    if values.get("unsubscribe_url"):
+        headers = {
+            "List-Unsubscribe": f"<{values['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    return EmailMessage(
+        subject=subject_line(subject), body=body, to=[recipient.email], headers=headers
+    )
 
 
 def members_notify(
@@ -80,11 +91,13 @@ def members_notify(
 
     ``notice`` names the kind of notice (``directory/members/notices.py``):
     members who turned that kind off are skipped, and the templates get
-    ``notices_url``, where each recipient changes their choice.
+    ``notices_url``, where each recipient changes their choice, and
+    ``unsubscribe_url``, their one-click link to stop this kind (also sent as
+    the ``List-Unsubscribe`` header, RFC 8058).
     """
     if notice is not None:
         recipients = [r for r in recipients if notices.member_wants(r, notice)]
-        context = _with_notices_url(context)
+        context = _with_notices_url(context, notice)
     messages = [
         message_render(
             recipient=recipient,
@@ -99,14 +112,43 @@ def members_notify(
     return len(messages)
 
 
-def _with_notices_url(context: dict | Callable[[object], dict]) -> Callable[[object], dict]:
+def _with_notices_url(
+    context: dict | Callable[[object], dict], notice: str
+) -> Callable[[object], dict]:
     def values(recipient) -> dict:
         base = context(recipient) if callable(context) else context
-        # Called in the recipient's language: the link opens their account page in it.
+        # Called in the recipient's language: the links open their pages in it.
         url = absolute_url(reverse("directory:my_account") + "#notices")
-        return {**base, "notices_url": url}
+        return {
+            **base,
+            "notices_url": url,
+            "unsubscribe_url": unsubscribe_url(recipient, notice),
+        }
 
     return values
+
+
+_UNSUBSCRIBE_SALT = "directory.mail.unsubscribe"
+
+
+def unsubscribe_url(recipient, notice: str) -> str:
+    """The link that stops ``notice`` e-mails for ``recipient``, in the current language.
+
+    A signed token (no expiry: an old e-mail's link must still work, RFC 8058),
+    so that it works without signing in; it only ever turns one kind off.
+    """
+    token = signing.Signer(salt=_UNSUBSCRIBE_SALT).sign_object(
+        {"u": str(recipient.uuid), "k": notice}
+    )
+    return absolute_url(reverse("directory:unsubscribe", args=[token]))
+
+
+def unsubscribe_token_read(token: str) -> tuple[str, str]:
+    """``(member uuid, notice key)`` from a token; ``signing.BadSignature`` when forged."""
+    value = signing.Signer(salt=_UNSUBSCRIBE_SALT).unsign_object(token)
+    if not isinstance(value, dict) or not {"u", "k"} <= value.keys():
+        raise signing.BadSignature("Incomplete unsubscribe token")
+    return str(value["u"]), str(value["k"])
 
 
 def messages_send(messages: Iterable[EmailMessage]) -> None:

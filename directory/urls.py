@@ -20,6 +20,7 @@ urlpatterns = [
     path("account/", accounts.my_account, name="my_account"),
     path("account/profile/", accounts.profile_update, name="profile_update"),
     path("account/notices/", accounts.notices_update, name="notices_update"),
+    path("unsubscribe/<str:token>/", accounts.unsubscribe, name="unsubscribe"),
     path("account/memberships/", accounts.membership_request, name="membership_request"),
     path(
         "account/memberships/<int:membership_id>/leave/",

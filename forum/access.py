@@ -472,3 +472,41 @@ rules.add_perm(MODERATE, can_moderate)
 rules.add_perm(VIEW_QUEUE, can_view_queue)
 rules.add_perm(JOIN_GROUP, can_join_group)
 rules.add_perm(MANAGE_GROUP, can_manage_group)
+
+
+# --- Members and peers, polls (forum/peers/, forum/polls/) ------------------------------
+# Member profiles show a person's name, employer, job and territory: they are for the
+# community (the same people who read its non-public categories), not the open web.
+
+#: obj: None. See member profiles and "who to ask"; send questions to peers.
+SEE_MEMBERS = "forum.see_members"
+#: obj: Thread. Add a poll (the thread's author while they may reply, or a moderator).
+ADD_POLL = "forum.add_poll"
+#: obj: Poll. Vote (members who may read its thread and are not suspended).
+VOTE = "forum.vote"
+
+
+@rules.predicate
+def can_see_members(user) -> bool:
+    return is_member(user) or moderates_all(user)
+
+
+@rules.predicate
+def can_add_poll(user, thread) -> bool:
+    if thread is None or not signed_in(user):
+        return False
+    if may_moderate_space(user, thread.space):
+        return True
+    return thread.author_id == user.pk and can_reply(user, thread)
+
+
+@rules.predicate
+def can_vote(user, poll) -> bool:
+    if poll is None or not is_member(user) or is_suspended(user):
+        return False
+    return can_read_thread(user, poll.thread)
+
+
+rules.add_perm(SEE_MEMBERS, can_see_members)
+rules.add_perm(ADD_POLL, can_add_poll)
+rules.add_perm(VOTE, can_vote)

@@ -25,3 +25,20 @@ class ForumConfig(AppConfig):
         profile_sections.register_organisation_section(
             "forum", profile.organisation_discussions, order=30
         )
+
+        # Notifications: the forum's kinds of e-mail notice, and the receivers of
+        # forum/signals.py that write notifications (forum/notifications/).
+        from forum.notifications import delivery, receivers  # noqa: F401
+
+        delivery.notices_register()
+
+        # New members find the welcome path on their account page (forum/peers/welcome.py).
+        from directory.members import account_panels
+        from forum.peers import welcome
+
+        account_panels.register(
+            key="forum.welcome",
+            template="forum/members/_welcome_panel.html",
+            context=welcome.panel_context,
+            order=10,
+        )

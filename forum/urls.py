@@ -3,6 +3,9 @@
 from django.urls import path
 
 from forum import views
+from forum.notifications import views as notifications
+from forum.peers import views as peers
+from forum.polls import views as polls
 
 app_name = "forum"
 
@@ -46,4 +49,33 @@ urlpatterns = [
     path("moderation/", views.moderation_queue, name="moderation_queue"),
     path("moderation/log/", views.moderation_log, name="moderation_log"),
     path("moderation/members/<int:user_id>/suspend/", views.suspend, name="suspend"),
+]
+
+# --- Members and peers, notifications, polls (branch issue9-notify) ------------------------
+urlpatterns += [
+    path("members/", peers.member_list, name="member_list"),
+    path("members/ask/", peers.experts_ask, name="experts_ask"),
+    path("members/<slug:handle>/", peers.member_detail, name="member_detail"),
+    path("members/<slug:handle>/ask/", peers.member_ask, name="member_ask"),
+    path("questions/<int:question_id>/", peers.question_detail, name="question_detail"),
+    path("welcome/", peers.welcome_page, name="welcome"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/",
+        notifications.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/settings/",
+        notifications.notification_settings,
+        name="notification_settings",
+    ),
+    path(
+        "watch/<str:target>/<int:target_id>/",
+        notifications.watch,
+        name="watch",
+    ),
+    path("threads/<int:thread_id>/polls/new/", polls.poll_new, name="poll_new"),
+    path("polls/<int:poll_id>/vote/", polls.poll_vote, name="poll_vote"),
+    path("polls/<int:poll_id>/close/", polls.poll_close, name="poll_close"),
 ]

@@ -402,3 +402,20 @@ FORUM_POSTS_PER_PAGE = int(os.environ.get("FORUM_POSTS_PER_PAGE", 20))
 FORUM_THREADS_PER_PAGE = int(os.environ.get("FORUM_THREADS_PER_PAGE", 30))
 # Largest attachment, in bytes (type checked by content: forum/attachments.py).
 FORUM_ATTACHMENT_MAX_BYTES = int(os.environ.get("FORUM_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+
+# Forum notifications and peers (forum/notifications/, forum/peers/). Digests go out once
+# the hour has passed, local time (America/Toronto); weekly ones on this day (0 = Monday).
+FORUM_DIGEST_HOUR = int(os.environ.get("FORUM_DIGEST_HOUR", 7))
+FORUM_DIGEST_WEEKDAY = int(os.environ.get("FORUM_DIGEST_WEEKDAY", 0))
+# Questions to peers: at most this many a member sends in 24 hours, and one question to an
+# area of expertise reaches at most this many members (narrow by territory beyond that).
+FORUM_PEER_QUESTIONS_PER_DAY = int(os.environ.get("FORUM_PEER_QUESTIONS_PER_DAY", 10))
+FORUM_PEER_QUESTION_MAX_RECIPIENTS = int(os.environ.get("FORUM_PEER_QUESTION_MAX_RECIPIENTS", 40))
+# The newcomer's welcome page (forum/peers/welcome.py): the "introduce yourself" thread (id),
+# the slugs of the categories offered to watch (all readable ones when empty), and the
+# toolkit's starter fiches until the CMS provides them (forum.peers.welcome.starter_links_register).
+FORUM_WELCOME_INTRODUCTION_THREAD = int(os.environ.get("FORUM_WELCOME_INTRODUCTION_THREAD", 0))
+FORUM_WELCOME_CATEGORIES: list[str] = []
+FORUM_WELCOME_TOOLKIT_LINKS: list[dict] = []
+# New members see the welcome panel on their account page for this many days.
+FORUM_WELCOME_PANEL_DAYS = int(os.environ.get("FORUM_WELCOME_PANEL_DAYS", 60))

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Membership, Organisation
+from directory.editing.forms import CategoryChoiceField, LabelledChoiceField
+from directory.models import Membership, Organisation, ServiceCategory, Territory
 
 MESSAGE_MAX_LENGTH = 2000
 
@@ -65,6 +66,31 @@ class MemberProfileForm(forms.Form):
         help_text=_("A few words for the other members: your work, your interests."),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    handle = forms.CharField(
+        label=_("Handle"),
+        max_length=41,
+        required=False,
+        help_text=_(
+            "Your @name on the forum: 3 to 40 unaccented lower-case letters, digits "
+            "and hyphens. Others mention you by writing @ followed by it."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    territories = LabelledChoiceField(
+        label=_("Territories I work in"),
+        queryset=Territory.objects.order_by("position", "name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    expertise = CategoryChoiceField(
+        label=_("My areas of expertise"),
+        queryset=ServiceCategory.objects.select_related("parent").order_by("position"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("What other members may ask you about. They find you under these areas."),
+    )
 
     @classmethod
     def for_member(cls, user, data=None) -> "MemberProfileForm":
@@ -75,9 +101,29 @@ class MemberProfileForm(forms.Form):
                 "preferred_language": user.preferred_language,
                 "job_title": user.job_title,
                 "bio": user.bio,
+                "handle": user.handle,
+                "territories": list(user.territories.values_list("pk", flat=True)),
+                "expertise": list(user.expertise.values_list("pk", flat=True)),
             },
             prefix="profile",
         )
+
+    def clean_handle(self) -> str | None:
+        """Left empty: the handle stays as it is (every member has one)."""
+        return self.cleaned_data["handle"].strip() or None
+
+    def text_fields(self):
+        """The fields shown one by one (the checkbox groups are shown as fieldsets)."""
+        return [self[name] for name in self.fields if name not in ("territories", "expertise")]
+
+    def expertise_groups(self) -> list[tuple[str, list]]:
+        """The expertise checkboxes under their top-level category, in taxonomy order."""
+        groups: dict[int, tuple[str, list]] = {}
+        for checkbox in self["expertise"]:
+            category = checkbox.data["value"].instance
+            top = category if category.is_top_level else category.parent
+            groups.setdefault(top.pk, (top.label, []))[1].append(checkbox)
+        return list(groups.values())
 
 
 class _OrganisationChoiceField(forms.ModelChoiceField):

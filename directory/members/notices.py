@@ -53,6 +53,11 @@ def register(kind: NoticeKind) -> NoticeKind:
     return kind
 
 
+def kind_get(key: str) -> NoticeKind | None:
+    """The registered kind of this key, or None."""
+    return _KINDS.get(key)
+
+
 def kinds_for(user) -> list[NoticeKind]:
     """The kinds this member could receive, in registration order."""
     return [kind for kind in _KINDS.values() if kind.applies_to(user)]

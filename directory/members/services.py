@@ -15,6 +15,8 @@ Membership life cycle::
 """
 
 import logging
+import re
+from collections.abc import Iterable
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,12 +26,69 @@ from django.utils.translation import gettext
 
 from directory import access
 from directory.members import notices, tasks
-from directory.models import Membership, Organisation
+from directory.models import Membership, Organisation, User
+
+HANDLE_MAX_LENGTH = 40
+HANDLE_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 
 logger = logging.getLogger(__name__)
 
 
 # --- Members -------------------------------------------------------------------
+
+
+#: Handles members may not take: words a mention would read as something else.
+RESERVED_HANDLES = frozenset(
+    {"all", "tous", "here", "ici", "admin", "moderateurs", "moderators", "equipe", "team"}
+)
+
+HANDLE_MIN_LENGTH = 3
+
+
+def handle_validate(*, handle: str, user) -> str:
+    """The handle ``user`` asked for, normalised, or a ValidationError saying what is wrong.
+
+    A handle is what follows ``@`` in a mention: lower-case letters, digits and
+    hyphens, 3 to 40 characters, not starting or ending with a hyphen. It must
+    not be another member's handle nor an organisation's slug (``@slug``
+    mentions the organisation's members), nor a reserved word.
+    """
+    value = handle.strip().removeprefix("@").lower()
+    if not value:
+        raise ValidationError(gettext("Enter a handle."), code="required")
+    if len(value) < HANDLE_MIN_LENGTH or len(value) > HANDLE_MAX_LENGTH:
+        raise ValidationError(
+            gettext("A handle has between %(min)s and %(max)s characters.")
+            % {"min": HANDLE_MIN_LENGTH, "max": HANDLE_MAX_LENGTH},
+            code="length",
+        )
+    if not HANDLE_PATTERN.fullmatch(value):
+        raise ValidationError(
+            gettext(
+                "Use only unaccented lower-case letters, digits and hyphens, "
+                "without a hyphen at the start or the end."
+            ),
+            code="invalid",
+        )
+    if value in RESERVED_HANDLES:
+        raise ValidationError(
+            gettext("“%(handle)s” is reserved. Choose another handle.") % {"handle": value},
+            code="reserved",
+        )
+    if User.objects.filter(handle=value).exclude(pk=user.pk).exists():
+        raise ValidationError(
+            gettext("Another member already has the handle “%(handle)s”.") % {"handle": value},
+            code="taken",
+        )
+    if Organisation.objects.filter(slug=value).exists():
+        raise ValidationError(
+            gettext(
+                "“%(handle)s” is the name of an organisation in mentions. Choose another handle."
+            )
+            % {"handle": value},
+            code="organisation",
+        )
+    return value
 
 
 def member_profile_update(
@@ -39,18 +98,44 @@ def member_profile_update(
     preferred_language: str,
     job_title: str = "",
     bio: str = "",
+    handle: str | None = None,
+    expertise: Iterable | None = None,
+    territories: Iterable | None = None,
 ):
     """Update what a member tells others about themselves, and their e-mail language.
 
-    The e-mail address is not changed here: allauth's e-mail management
-    verifies a new address before it is used.
+    ``handle``, ``expertise`` and ``territories`` are left as they are when
+    None. The e-mail address is not changed here: allauth's e-mail management
+    verifies a new address before it is used. Two members taking the same
+    handle at once: the unique constraint refuses the second, who gets the
+    same clear error as if the handle had been taken before.
     """
+    fields = ["display_name", "preferred_language", "job_title", "bio"]
     user.display_name = display_name.strip()
     user.preferred_language = preferred_language
     user.job_title = job_title.strip()
     user.bio = bio.strip()
-    user.full_clean(exclude=["password", "email", "uuid"])
-    user.save(update_fields=["display_name", "preferred_language", "job_title", "bio"])
+    if handle is not None:
+        try:
+            user.handle = handle_validate(handle=handle, user=user)
+        except ValidationError as error:
+            raise ValidationError({"handle": error}) from error
+        fields.append("handle")
+    user.full_clean(exclude=["password", "email", "uuid", "handle"])
+    try:
+        with transaction.atomic():
+            user.save(update_fields=fields)
+            if expertise is not None:
+                user.expertise.set(expertise)
+            if territories is not None:
+                user.territories.set(territories)
+    except IntegrityError as error:
+        raise ValidationError(
+            {
+                "handle": gettext("Another member already has the handle “%(handle)s”.")
+                % {"handle": user.handle}
+            }
+        ) from error
     return user
 
 
@@ -69,6 +154,26 @@ def member_notices_update(*, user, receive: list[str]):
     off = (set(user.notices_off or []) - offered) | (offered - set(receive))
     user.notices_off = sorted(off)
     user.save(update_fields=["notices_off"])
+    return user
+
+
+def member_notice_turn_off(*, user_uuid: str, notice: str):
+    """Stop one kind of notice for a member, from the one-click link of an e-mail.
+
+    Idempotent (a mail client may POST twice, the member may click again).
+    The member's row is locked so that a choice saved at the same moment on
+    the account page is not overwritten with an older list.
+    """
+    if notices.kind_get(notice) is None:
+        raise ValidationError(gettext("Unknown kind of notice: %(kinds)s.") % {"kinds": notice})
+    with transaction.atomic():
+        try:
+            user = User.objects.select_for_update().get(uuid=user_uuid)
+        except (User.DoesNotExist, ValidationError) as error:
+            raise ValidationError(gettext("This link does not match any account.")) from error
+        if notice not in (user.notices_off or []):
+            user.notices_off = sorted({*(user.notices_off or []), notice})
+            user.save(update_fields=["notices_off"])
     return user
 
 

@@ -8,6 +8,7 @@ checked here (403 before any work) and again in the services.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -15,10 +16,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from directory import mail
 from directory.catalogue import selectors as catalogue_selectors
-from directory.members import admins, invitations, notices, services
+from directory.members import account_panels, admins, invitations, notices, services
 from directory.members import selectors as membership_selectors
 from directory.members.forms import (
     InvitationForm,
@@ -62,6 +65,7 @@ def _render_my_account(
             membership_selectors.membership_requests_to_decide(user=user), decision_form
         ),
         "administered": membership_selectors.organisations_managed_by(user=user),
+        "account_panels": account_panels.panels_for(request),
     }
     return render(request, "directory/my_account.html", context)
 
@@ -369,3 +373,33 @@ def organisation_members(request, slug: str):
     """
     organisation = catalogue_selectors.organisation_get_visible(user=request.user, slug=slug)
     return _render_organisation_members(request, organisation=organisation)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """One-click unsubscribe (RFC 8058): the signed token is the only credential.
+
+    A POST (the mail client's ``List-Unsubscribe=One-Click``, or the button of
+    this page) turns the notice off, without signing in; a GET only shows the
+    button, since link scanners open every link of an e-mail. No CSRF token:
+    a mail client cannot send one, and a forged request would need the
+    member's secret link, which does nothing but stop one kind of e-mail.
+    """
+    try:
+        user_uuid, key = mail.unsubscribe_token_read(token)
+    except signing.BadSignature:
+        kind = None
+    else:
+        kind = notices.kind_get(key)
+    if kind is None:
+        return render(request, "directory/account/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        try:
+            services.member_notice_turn_off(user_uuid=user_uuid, notice=key)
+        except ValidationError:
+            return render(
+                request, "directory/account/unsubscribe.html", {"invalid": True}, status=400
+            )
+        return render(request, "directory/account/unsubscribe.html", {"kind": kind, "done": True})
+    return render(request, "directory/account/unsubscribe.html", {"kind": kind})

@@ -2,6 +2,9 @@
 
 from .events import ThreadEvent
 from .moderation import Flag, ModerationAction, Suspension
+from .notifications import Notification, NotificationSettings, Watch, WatchLevel
+from .peers import PeerQuestion
+from .polls import Poll, PollBallot, PollChoice, PollOption
 from .spaces import Category, ForumGroup, GroupMembership
 from .threads import (
     Attachment,
@@ -22,6 +25,13 @@ __all__ = [
     "ForumGroup",
     "GroupMembership",
     "ModerationAction",
+    "Notification",
+    "NotificationSettings",
+    "PeerQuestion",
+    "Poll",
+    "PollBallot",
+    "PollChoice",
+    "PollOption",
     "Post",
     "PostRevision",
     "Reaction",
@@ -30,4 +40,6 @@ __all__ = [
     "Tag",
     "Thread",
     "ThreadEvent",
+    "Watch",
+    "WatchLevel",
 ]

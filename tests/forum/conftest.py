@@ -66,3 +66,35 @@ def group_member(db, private_group, other_member):
     """An active member of the private group (and of an organisation)."""
     GroupMembershipFactory(group=private_group, user=other_member)
     return other_member
+
+
+# --- Members and peers, notifications, polls (branch issue9-notify) ----------------------
+
+
+@pytest.fixture
+def community(db):
+    """A published organisation whose active members are members of the community."""
+    return OrganisationFactory(name="Carrefour d'intégration de l'Estrie", acronym="CIE")
+
+
+@pytest.fixture
+def make_member(community):
+    """A member of the community: an active membership in ``community`` (or another)."""
+
+    def make(organisation=None, **fields):
+        user = UserFactory(**fields)
+        MembershipFactory(user=user, organisation=organisation or community, state="active")
+        return user
+
+    return make
+
+
+@pytest.fixture
+def areas(reference_data):
+    """A top-level area of expertise, one of its sub-areas, and two territories."""
+    from directory.models import ServiceCategory, Territory
+
+    top = ServiceCategory.objects.filter(parent=None, children__isnull=False).first()
+    sub = top.children.order_by("position").first()
+    territories = list(Territory.objects.order_by("position")[:2])
+    return {"top": top, "sub": sub, "territories": territories}

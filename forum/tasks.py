@@ -1,0 +1,3 @@
+"""The forum's background tasks, imported by every worker before it starts."""
+
+from forum.notifications import tasks as notification_tasks  # noqa: F401  (e-mails, digests)
