@@ -292,6 +292,19 @@ LATER_GRANTS: tuple[tuple[Role, tuple[str, ...]], ...] = (
 )
 
 
+#: Grants that other apps' migrations make, registered from their ``AppConfig.ready()``
+#: with :func:`grants_register` (the directory imports no other app).
+_APP_GRANTS: dict[str, tuple[Role, tuple[str, ...]]] = {}
+
+
+def grants_register(key: str, role: Role, permissions: tuple[str, ...]) -> None:
+    """Tell :func:`roles_ensure` what an app's data migration grants ``role``.
+
+    Keyed, so that ``ready()`` running twice replaces rather than repeats.
+    """
+    _APP_GRANTS[key] = (role, tuple(permissions))
+
+
 def _permission(apps, perm: str):
     Permission = apps.get_model("auth", "Permission")
     app_label, codename = perm.split(".", 1)
@@ -329,5 +342,5 @@ def roles_ensure() -> None:
 
     for role in ROLES:
         role_grant(django_apps, role, role.permissions)
-    for role, permissions in LATER_GRANTS:
+    for role, permissions in (*LATER_GRANTS, *_APP_GRANTS.values()):
         role_grant(django_apps, role, permissions)

@@ -6,3 +6,14 @@ class ForumConfig(AppConfig):
     name = "forum"
     verbose_name = _("Forum")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from directory import access as directory_access
+
+        # The forum's object rules register on import (forum/access.py).
+        from forum import access
+
+        # What migration 0002 grants the Modérateurs role, for roles_ensure().
+        directory_access.grants_register(
+            "forum", directory_access.MODERATORS, access.MODERATOR_PERMISSIONS
+        )
