@@ -26,6 +26,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # Open data: the HSDS 3.0 API and tabular export (machine endpoint, no language prefix).
     path("api/hsds/", include("directory.opendata.urls")),
+    # A thread's events as JSON, for clients that cannot hold its WebSocket (DESIGN.md).
+    path("forum/", include("forum.realtime_urls")),
 ]
 
 urlpatterns += i18n_patterns(

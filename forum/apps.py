@@ -17,3 +17,8 @@ class ForumConfig(AppConfig):
         directory_access.grants_register(
             "forum", directory_access.MODERATORS, access.MODERATOR_PERMISSIONS
         )
+
+        # Live sockets learn of rights changes (forum/realtime.py connects its receivers).
+        from forum import realtime
+
+        realtime.receivers_connect()

@@ -186,7 +186,7 @@ class ThreadConsumer(LiveSocket):
         await self.join(realtime.thread_group(self.thread_id))
         if self.user is not None and self.user.is_authenticated:
             await self.join(realtime.user_group(self.user.pk))
-        self._sync_task = asyncio.get_running_loop().create_task(self._sync())
+        self._sync_task = asyncio.get_running_loop().create_task(self._catch_up_loop())
         self.presence_id = f"{self.user.pk if self.may_type else '-'}|{self.socket_id}"
         await board().enter(self.thread_id, self.presence_id)
 
@@ -202,7 +202,8 @@ class ThreadConsumer(LiveSocket):
         name = ""
         if viewer is not None:
             name = getattr(viewer, "display_name", "") or viewer.get_username()
-        return realtime.Reader(audience, self.language), viewer is not None, name
+        reader = realtime.Reader(audience, self.language, viewer.pk if viewer else None)
+        return reader, viewer is not None, name
 
     async def disconnect(self, code):
         self.closed = True
@@ -219,7 +220,8 @@ class ThreadConsumer(LiveSocket):
         seq = message["seq"]
         if self.closed:
             return
-        if message["variants"][self.reader.key].get("type") == "thread.updated":
+        key = self.reader.key_for(message.get("author"))
+        if message["variants"][key].get("type") == "thread.updated":
             self.recheck = True
         if self.syncing or self.recheck or seq > self.last_seq + 1:
             self.pending.append((seq, message, texts))
@@ -228,7 +230,7 @@ class ThreadConsumer(LiveSocket):
         if seq <= self.last_seq:
             return
         self.last_seq = seq
-        await self.send(text_data=texts[self.reader.key])
+        await self.send(text_data=texts[key])
 
     async def resume(self) -> None:
         """Redis answered again after an outage: fetch what it may have swallowed."""
@@ -243,22 +245,20 @@ class ThreadConsumer(LiveSocket):
     def _sync_soon(self) -> None:
         if not self.syncing:
             self.syncing = True
-            self._sync_task = asyncio.get_running_loop().create_task(self._sync())
+            self._sync_task = asyncio.get_running_loop().create_task(self._catch_up_loop())
 
-    async def _sync(self) -> None:
+    async def _catch_up_loop(self) -> None:
         """Replay from the database after ``last_seq``, then what came live meanwhile.
 
         Runs alone (``syncing``); returns with nothing pending, so that the fast
         path of :meth:`deliver` may take over."""
         try:
             while True:
-                if self.recheck:
-                    self.recheck = False
-                    if not await self._still_allowed():
-                        return
-                batch = await database_sync_to_async(realtime.thread_events_after)(
-                    self.thread_id, self.last_seq, self.reader
-                )
+                self.recheck = False
+                batch = await database_sync_to_async(self._replay_batch)()
+                if batch is None:
+                    await self._end(CLOSE_FORBIDDEN)
+                    return
                 if batch == [realtime.RESYNC]:
                     await self.send_json(realtime.RESYNC)
                     await self._end(CLOSE_RESYNC)
@@ -277,7 +277,7 @@ class ThreadConsumer(LiveSocket):
                     self.pending.pop(0)
                     if seq == self.last_seq + 1:
                         self.last_seq = seq
-                        await self.send(text_data=texts[self.reader.key])
+                        await self.send(text_data=texts[self.reader.key_for(message.get("author"))])
                 if not self.pending and not self.recheck:
                     self.syncing = False
                     return
@@ -288,15 +288,16 @@ class ThreadConsumer(LiveSocket):
             self.syncing = False
             await self._end(1011)
 
-    async def _still_allowed(self) -> bool:
-        user = await database_sync_to_async(_session_user)(self.scope)
-        access = await database_sync_to_async(self._access)(user)
+    def _replay_batch(self) -> list[dict] | None:
+        """The next stored events for this reader, its right to read checked again
+        first (with the session as it is now): None when it may no longer read."""
+        user = _session_user(self.scope)
+        access = self._access(user)
         if access is None:
-            await self._end(CLOSE_FORBIDDEN)
-            return False
+            return None
         self.user = user
         self.reader, self.may_type, self.name = access
-        return True
+        return realtime.thread_events_after(self.thread_id, self.last_seq, self.reader)
 
     async def _end(self, code: int) -> None:
         self.closed = True
@@ -310,7 +311,9 @@ class ThreadConsumer(LiveSocket):
         if self.closed or self.syncing or message.get("origin") == self.socket_id:
             return
         if message.get("type") in ("presence", "typing"):
-            content = {key: value for key, value in message.items() if key not in ("origin", "group")}
+            content = {
+                key: value for key, value in message.items() if key not in ("origin", "group")
+            }
             await self.send_json(content)
 
     async def client_message(self, message: dict) -> None:
@@ -384,7 +387,10 @@ class NotificationConsumer(LiveSocket):
         if source is None:
             return
         items, unread = await database_sync_to_async(
-            lambda: (source.notifications_after(self.user, self.last_id), source.unread_count(self.user))
+            lambda: (
+                source.notifications_after(self.user, self.last_id),
+                source.unread_count(self.user),
+            )
         )()
         for item in items:
             if item["id"] > self.last_id:
@@ -399,7 +405,9 @@ class NotificationConsumer(LiveSocket):
         if notification["id"] <= self.last_id:
             return
         self.last_id = notification["id"]
-        await self.send_json({**notification, "type": "notification", "unread": message.get("unread")})
+        await self.send_json(
+            {**notification, "type": "notification", "unread": message.get("unread")}
+        )
 
     async def rights_changed(self) -> None:
         user = await database_sync_to_async(_session_user)(self.scope)

@@ -26,7 +26,8 @@ import json
 import logging
 import weakref
 
-from channels.layers import get_channel_layer
+from channels import DEFAULT_CHANNEL_LAYER
+from channels.layers import channel_layers, get_channel_layer
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,12 @@ def hub() -> Hub:
     loop = asyncio.get_running_loop()
     found = _hubs.get(loop)
     if found is None:
-        found = _hubs[loop] = Hub(get_channel_layer())
+        # A layer of its own: channels-redis keeps asyncio locks bound to the loop
+        # that first received, so one layer instance cannot serve two loops (tests).
+        layer = get_channel_layer()
+        if layer is not None and hasattr(layer, "receive_lock"):
+            layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
+        found = _hubs[loop] = Hub(layer)
     return found
 
 
@@ -91,7 +97,8 @@ class Hub:
             backoff = min(backoff * 2, BACKOFF_MAX)
             try:
                 await self.layer.group_add(group, self.channel)
-            except Exception:
+            except Exception as error:
+                logger.info("forum hub: joining %s still fails: %r", group, error)
                 continue
             for listener in list(self.listeners.get(group, ())):
                 await _safely(listener.resume())

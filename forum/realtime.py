@@ -49,10 +49,13 @@ from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
 
-#: Kinds of reader a thread event is rendered for: ``moderator`` sees hidden posts.
+#: Kinds of reader a thread event is rendered for: ``moderator`` (of the thread's space)
+#: sees hidden posts; so does the post's ``author`` (their own hidden post, without
+#: the moderators' controls); a ``reader`` sees a placeholder.
 READER = "reader"
 MODERATOR = "moderator"
-AUDIENCES = (READER, MODERATOR)
+AUTHOR = "author"
+AUDIENCES = (READER, MODERATOR, AUTHOR)
 
 #: What a reader further behind than the kept events receives (it reloads the thread).
 RESYNC = {"type": "resync"}
@@ -60,8 +63,8 @@ RESYNC = {"type": "resync"}
 #: Event types whose message carries the named post's rendered HTML.
 POST_EVENTS = frozenset({"post.created", "post.edited", "post.hidden", "post.restored"})
 
-#: The fragment a post is sent as; the thread page renders posts with it too.
-POST_TEMPLATE = "forum/includes/post.html"
+#: The fragment a post is sent as (an ``<article>``, as on the thread page).
+POST_TEMPLATE = "forum/realtime/post.html"
 
 #: Events replayed per batch (a socket, the HTTP endpoint's page).
 REPLAY_BATCH = 200
@@ -82,16 +85,24 @@ def user_group(user_id: int) -> str:
 
 @dataclass(frozen=True)
 class Reader:
-    """Who a message is rendered for: an audience and a language.
+    """Who a message is rendered for: an audience, a language, and the member (if any).
 
-    ``key`` names the variant in a broadcast (``"reader:fr"``)."""
+    ``key`` names the variant in a broadcast (``"reader:fr"``). A reader whose
+    ``user_id`` wrote a post gets the :data:`AUTHOR` variant for it."""
 
     audience: str = READER
     language: str = "fr"
+    user_id: int | None = None
 
     @property
     def key(self) -> str:
         return f"{self.audience}:{self.language}"
+
+    def key_for(self, author_id: int | None) -> str:
+        """The variant this reader takes of an event about a post by ``author_id``."""
+        if self.audience == READER and author_id is not None and author_id == self.user_id:
+            return f"{AUTHOR}:{self.language}"
+        return self.key
 
 
 def reader_language(language: str | None) -> str:
@@ -104,7 +115,7 @@ def reader_audience(user, thread) -> str:
     """:data:`MODERATOR` when ``user`` may see the thread's hidden posts, else :data:`READER`."""
     from forum import access
 
-    if user is not None and user.is_authenticated and user.has_perm(access.MODERATE, thread):
+    if access.signed_in(user) and user.has_perm(access.MODERATE, thread):
         return MODERATOR
     return READER
 
@@ -127,15 +138,22 @@ def _posts_by_id(events: Iterable) -> dict:
     ids.discard(None)
     if not ids:
         return {}
-    return {post.pk: post for post in Post.objects.for_display().filter(pk__in=ids)}
+    posts = Post.objects.filter(pk__in=ids).select_related("author", "thread")
+    return {post.pk: post for post in posts}
 
 
 def _post_html(post, reader: Reader) -> str:
     with translation.override(reader.language):
         return render_to_string(
             POST_TEMPLATE,
-            {"post": post, "thread": post.thread, "live": True, "moderator": reader.audience == MODERATOR},
+            {"post": post, "thread": post.thread, "moderator": reader.audience == MODERATOR},
         )
+
+
+def _sees_hidden(reader: Reader, post) -> bool:
+    if reader.audience in (MODERATOR, AUTHOR):
+        return True
+    return reader.user_id is not None and post.author_id == reader.user_id
 
 
 def event_message(event, reader: Reader, posts: dict) -> dict:
@@ -146,13 +164,13 @@ def event_message(event, reader: Reader, posts: dict) -> dict:
         return message
     post = posts.get(post_id)
     if event.type == "reaction.changed":
-        if post is not None and post.is_hidden and reader.audience != MODERATOR:
+        if post is not None and post.is_hidden and not _sees_hidden(reader, post):
             return _redacted(event, post_id)
         return message
     if post is None:
         # Deleted since: the event keeps its place in the sequence and says nothing.
         return {**_redacted(event, post_id), "deleted": True}
-    if post.is_hidden and reader.audience != MODERATOR:
+    if post.is_hidden and not _sees_hidden(reader, post):
         return _redacted(event, post_id)
     message["html"] = _post_html(post, reader)
     message["author"] = post.author_id
@@ -174,7 +192,9 @@ def events_render(events: list, readers: Iterable[Reader]) -> list[dict[str, dic
     """Each event's message for each of ``readers``: ``[{reader.key: message}]``."""
     posts = _posts_by_id(events)
     readers = list(readers)
-    return [{reader.key: event_message(event, reader, posts) for reader in readers} for event in events]
+    return [
+        {reader.key: event_message(event, reader, posts) for reader in readers} for event in events
+    ]
 
 
 # --- Replay ----------------------------------------------------------------------
@@ -207,9 +227,7 @@ def thread_last_seq(thread_id: int) -> int:
     """The newest stored ``seq`` of a thread (0 before its first event): what a page embeds."""
     from forum.models import ThreadEvent
 
-    return (
-        ThreadEvent.objects.filter(thread_id=thread_id).aggregate(last=Max("seq"))["last"] or 0
-    )
+    return ThreadEvent.objects.filter(thread_id=thread_id).aggregate(last=Max("seq"))["last"] or 0
 
 
 # --- Broadcast -------------------------------------------------------------------
@@ -230,10 +248,18 @@ def _thread_event_send(event_id: int) -> None:
     event = ThreadEvent.objects.filter(pk=event_id).first()
     if event is None:
         return
-    variants = events_render([event], all_readers())[0]
+    posts = _posts_by_id([event])
+    post = posts.get(event.payload.get("post"))
+    variants = {reader.key: event_message(event, reader, posts) for reader in all_readers()}
     layer_send(
         thread_group(event.thread_id),
-        {"type": "thread.event", "thread": event.thread_id, "seq": event.seq, "variants": variants},
+        {
+            "type": "thread.event",
+            "thread": event.thread_id,
+            "seq": event.seq,
+            "author": post.author_id if post is not None else None,
+            "variants": variants,
+        },
     )
 
 
@@ -283,9 +309,31 @@ def thread_events_prune(*, now=None) -> int:
     deleted, _ = (
         ThreadEvent.objects.annotate(newest=newest)
         .filter(seq__lt=newest)
-        .filter(
-            Q(created_at__lt=cutoff) | Q(seq__lte=newest - settings.FORUM_EVENTS_KEEP_COUNT)
-        )
+        .filter(Q(created_at__lt=cutoff) | Q(seq__lte=newest - settings.FORUM_EVENTS_KEEP_COUNT))
         .delete()
     )
     return deleted
+
+
+# --- Rights changes --------------------------------------------------------------
+
+
+def _membership_changed(sender, *, user, **kwargs) -> None:
+    rights_changed_broadcast(user.pk)
+
+
+def _logged_out(sender, *, user=None, **kwargs) -> None:
+    if user is not None:
+        rights_changed_broadcast(user.pk)
+
+
+def receivers_connect() -> None:
+    """A member who leaves or is removed from a group, or signs out, is checked again by
+    each of their open sockets, on every process (closed with 4403 when it may no longer
+    read its thread)."""
+    from django.contrib.auth.signals import user_logged_out
+
+    from forum.signals import group_membership_changed
+
+    group_membership_changed.connect(_membership_changed, dispatch_uid="forum.realtime")
+    user_logged_out.connect(_logged_out, dispatch_uid="forum.realtime")

@@ -1,0 +1,3 @@
+"""The forum's background tasks, imported by every worker before it starts."""
+
+from forum import realtime_tasks  # noqa: F401  (thread events pruning, hourly)
