@@ -51,6 +51,13 @@ def hub() -> Hub:
     return found
 
 
+async def hub_close() -> None:
+    """Stop the running loop's hub (tests end their loop with it; servers never call it)."""
+    found = _hubs.pop(asyncio.get_running_loop(), None)
+    if found is not None:
+        await found.close()
+
+
 class EncodedTexts(dict):
     """Each reader key's message, JSON-encoded on first use and then shared."""
 
@@ -123,6 +130,20 @@ class Hub:
             logger.info("forum hub: send to %s failed: %r", group, error)
             return False
         return True
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(BaseException):
+                await self._task
+        for group in list(self.listeners):
+            with contextlib.suppress(Exception):
+                await self.layer.group_discard(group, self.channel)
+        self.listeners.clear()
+        flush = getattr(self.layer, "close_pools", None)
+        if flush is not None:
+            with contextlib.suppress(Exception):
+                await flush()
 
     # --- the receiving loop ------------------------------------------------------
 

@@ -89,6 +89,8 @@ ROOT_URLCONF = "cms.urls"
 # Machine endpoints have no language prefix: their 404s are never redirected to /fr/….
 MACHINE_URL_PREFIXES = ["/api/", "/ws/", "/rss/", "/healthz", "/static/", "/media/"]
 MACHINE_URL_SUFFIXES = [".ics", ".xml", ".json", ".zip", ".geojson"]
+# ...and routes of these URL namespaces (/forum/threads/<id>/events).
+MACHINE_URL_NAMESPACES = ["forum_live"]
 WSGI_APPLICATION = "cms.wsgi.application"
 ASGI_APPLICATION = "cms.asgi.application"
 

@@ -23,6 +23,15 @@ from forum.models import Category, ForumGroup, GroupMembership, Post, Thread, Th
 from tests.factories import MembershipFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+async def _hub_closed_after_each_test():
+    """Each test has its own event loop: its hub stops with it."""
+    yield
+    from forum.hub import hub_close
+
+    await hub_close()
+
+
 def event_record(thread_id: int, type: str, payload: dict) -> ThreadEvent:
     with transaction.atomic():
         thread = Thread.objects.select_for_update().get(pk=thread_id)
