@@ -192,6 +192,8 @@ def group_read_q(user, prefix: str = "") -> Q:
 
 def group_listed_q(user, prefix: str = "") -> Q:
     """Groups shown in the list: readable ones, and working groups a member may ask to join."""
+    if moderates_all(user):
+        return Q()  # (an empty Q means "all"; never OR it with anything)
     condition = group_read_q(user, prefix)
     if is_member(user):
         condition |= _q(prefix, visibility="private", organisation__isnull=True)

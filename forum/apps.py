@@ -18,6 +18,14 @@ class ForumConfig(AppConfig):
             "forum", directory_access.MODERATORS, access.MODERATOR_PERMISSIONS
         )
 
+        # Organisation pages list their members' recent public discussions.
+        from directory import profile_sections
+        from forum import profile
+
+        profile_sections.register_organisation_section(
+            "forum", profile.organisation_discussions, order=30
+        )
+
         # Live sockets learn of rights changes (forum/realtime.py connects its receivers).
         from forum import realtime
 

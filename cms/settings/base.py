@@ -401,3 +401,11 @@ DIRECTORY_INDEX_SERVE_WHILE_REBUILDING = os.environ.get(
 DIRECTORY_INDEX_REBUILD_INTERVAL = float(os.environ.get("DIRECTORY_INDEX_REBUILD_INTERVAL", 5))
 # Recent text matches kept with each process's facet index, in bytes (bitsets).
 DIRECTORY_TEXT_CACHE_BYTES = int(os.environ.get("DIRECTORY_TEXT_CACHE_BYTES", 8 * 1024 * 1024))
+
+# Forum (forum/). A post flagged by this many members is hidden until a moderator decides.
+FORUM_FLAGS_TO_HIDE = int(os.environ.get("FORUM_FLAGS_TO_HIDE", 3))
+# Posts per page of a thread, threads per page of a space.
+FORUM_POSTS_PER_PAGE = int(os.environ.get("FORUM_POSTS_PER_PAGE", 20))
+FORUM_THREADS_PER_PAGE = int(os.environ.get("FORUM_THREADS_PER_PAGE", 30))
+# Largest attachment, in bytes (type checked by content: forum/attachments.py).
+FORUM_ATTACHMENT_MAX_BYTES = int(os.environ.get("FORUM_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
