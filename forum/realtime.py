@@ -64,7 +64,7 @@ RESYNC = {"type": "resync"}
 POST_EVENTS = frozenset({"post.created", "post.edited", "post.hidden", "post.restored"})
 
 #: The fragment a post is sent as (an ``<article>``, as on the thread page).
-POST_TEMPLATE = "forum/realtime/post.html"
+POST_TEMPLATE = "forum/components/post.html"
 
 #: Events replayed per batch (a socket, the HTTP endpoint's page).
 REPLAY_BATCH = 200
@@ -132,21 +132,65 @@ def all_readers() -> list[Reader]:
 
 
 def _posts_by_id(events: Iterable) -> dict:
-    from forum.models import Post
+    """The posts the events name, with what the post fragment shows (as the thread page
+    prepares them in ``forum.selectors.thread_page``), in a constant number of queries."""
+    from django.db.models import Count
+
+    from forum.models import Attachment, Post, Reaction
+    from forum.selectors import _author_organisations
 
     ids = {event.payload.get("post") for event in events if event.type in POST_EVENTS}
     ids.discard(None)
     if not ids:
         return {}
-    posts = Post.objects.filter(pk__in=ids).select_related("author", "thread")
-    return {post.pk: post for post in posts}
+    posts = {
+        post.pk: post
+        for post in Post.objects.filter(pk__in=ids)
+        .select_related("author", "thread")
+        .prefetch_related(_author_organisations())
+    }
+    counts: dict[int, dict[str, int]] = {}
+    for row in (
+        Reaction.objects.filter(post_id__in=ids).values("post_id", "kind").annotate(n=Count("id"))
+    ):
+        counts.setdefault(row["post_id"], {})[row["kind"]] = row["n"]
+    attachments: dict[int, list] = {}
+    for attachment in Attachment.objects.filter(post_id__in=ids):
+        attachments.setdefault(attachment.post_id, []).append(attachment)
+    for post in posts.values():
+        post.reaction_summary = [
+            {
+                "kind": kind.value,
+                "label": kind.label,
+                "emoji": Reaction.EMOJI[kind.value],
+                "count": counts.get(post.pk, {}).get(kind.value, 0),
+                "mine": False,
+            }
+            for kind in Reaction.Kind
+        ]
+        post.attachment_list = attachments.get(post.pk, [])
+        post.author_memberships = (
+            getattr(post.author, "forum_memberships", []) if post.author else []
+        )
+        post.is_solution = post.thread.solution_id == post.pk
+    return posts
 
 
 def _post_html(post, reader: Reader) -> str:
+    """The thread page's own post fragment, for an audience rather than one member: the
+    text the audience may read, the moderators' controls for moderators, no member's
+    own buttons (the page shows them after a reload)."""
+    post.may_read_text = True
     with translation.override(reader.language):
         return render_to_string(
             POST_TEMPLATE,
-            {"post": post, "thread": post.thread, "moderator": reader.audience == MODERATOR},
+            {
+                "post": post,
+                "thread": post.thread,
+                "may_moderate": reader.audience == MODERATOR,
+                "may_reply": False,
+                "may_accept": False,
+            },
         )
 
 
@@ -173,6 +217,7 @@ def event_message(event, reader: Reader, posts: dict) -> dict:
     if post.is_hidden and not _sees_hidden(reader, post):
         return _redacted(event, post_id)
     message["html"] = _post_html(post, reader)
+    message["number"] = post.number
     message["author"] = post.author_id
     message["hidden"] = bool(post.is_hidden)
     return message

@@ -1,7 +1,8 @@
 """What the real-time tests share: threads with events, and sockets signed in as someone.
 
-``event_record`` writes a thread event the way the forum's write services do
-(the thread row locked, ``seq = last_seq + 1``, broadcast after commit).
+``post_add`` writes a post directly (any state, no rights needed) with its event
+through ``forum/events.py``, as the forum's services do (the thread row locked,
+``seq = last_seq + 1``, broadcast after commit).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.test import Client
 from django.utils import timezone
 
 from cms.asgi import application
-from forum import realtime
+from forum.events import event_append, thread_lock
 from forum.models import Category, ForumGroup, GroupMembership, Post, Thread, ThreadEvent
 from tests.factories import MembershipFactory, UserFactory
 
@@ -33,15 +34,9 @@ async def _hub_closed_after_each_test():
 
 
 def event_record(thread_id: int, type: str, payload: dict) -> ThreadEvent:
+    """An event written as the forum's services write theirs (and so broadcast after commit)."""
     with transaction.atomic():
-        thread = Thread.objects.select_for_update().get(pk=thread_id)
-        thread.last_seq += 1
-        thread.save(update_fields=["last_seq"])
-        event = ThreadEvent.objects.create(
-            thread=thread, seq=thread.last_seq, type=type, payload=payload
-        )
-        realtime.thread_event_broadcast(event)
-    return event
+        return event_append(thread=thread_lock(thread_id), type=type, payload=payload)
 
 
 def post_add(thread_id: int, author, text: str, *, state: str = "visible") -> Post:

@@ -38,7 +38,7 @@ async def test_a_replayed_post_carries_its_id_and_rendered_html(public_thread, f
     assert message["type"] == "post.created"
     assert message["post"] == post.pk
     assert message["thread"] == public_thread.pk
-    assert f'id="post-{post.pk}"' in message["html"]
+    assert f'id="post-{post.number}"' in message["html"]
     assert "<p>Bienvenue à Sherbrooke</p>" in message["html"]
     await socket.disconnect()
 
