@@ -224,13 +224,16 @@ def event_message(event, reader: Reader, posts: dict) -> dict:
 
 
 def _redacted(event, post_id: int) -> dict:
-    return {
+    message = {
         "type": event.type,
         "seq": event.seq,
         "thread": event.thread_id,
         "post": post_id,
         "hidden": True,
     }
+    if "number" in event.payload:
+        message["number"] = event.payload["number"]
+    return message
 
 
 def events_render(events: list, readers: Iterable[Reader]) -> list[dict[str, dict]]:

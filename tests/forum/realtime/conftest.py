@@ -55,14 +55,18 @@ def post_add(thread_id: int, author, text: str, *, state: str = "visible") -> Po
             html=f"<p>{text}</p>",
             state=state,
         )
-        event_record(thread_id, "post.created", {"post": post.pk})
+        event_record(
+            thread_id,
+            "post.created",
+            {"post": post.pk, "number": post.number, "author": author.pk},
+        )
     return post
 
 
 def post_hide(post: Post) -> None:
     with transaction.atomic():
         Post.objects.filter(pk=post.pk).update(state=Post.State.HIDDEN)
-        event_record(post.thread_id, "post.hidden", {"post": post.pk})
+        event_record(post.thread_id, "post.hidden", {"post": post.pk, "number": post.number})
 
 
 def thread_in(space) -> Thread:

@@ -161,6 +161,7 @@ async def test_a_hidden_post_is_replayed_to_readers_as_a_placeholder(public_thre
         "seq": 1,
         "thread": public_thread.pk,
         "post": post.pk,
+        "number": 1,
         "hidden": True,
     }
     assert "html" not in hidden and hidden["seq"] == 2
