@@ -128,7 +128,8 @@ function start(root) {
     }
     if (!message.html) return; // a hidden post this reader may not see
     const article = fragment(message.html);
-    if (busy()) {
+    const mine = text.user && String(message.author) === text.user;
+    if (!mine && busy()) {
       waiting.push(article);
       showWaiting();
     } else {
