@@ -88,7 +88,12 @@ def signed_in(user) -> bool:
 
 
 def _cached(user, key: str, compute):
-    cache = user.__dict__.setdefault("_forum_access_cache", {})
+    # getattr/setattr, not __dict__: request.user is a lazy proxy of the user that the
+    # rules backend receives, and both must share one cache.
+    cache = getattr(user, "_forum_access_cache", None)
+    if cache is None:
+        cache = {}
+        user._forum_access_cache = cache
     if key not in cache:
         cache[key] = compute()
     return cache[key]
@@ -96,68 +101,97 @@ def _cached(user, key: str, compute):
 
 def forget(user) -> None:
     """Drop what this module kept on the user object (after their rights changed)."""
-    if user is not None:
-        user.__dict__.pop("_forum_access_cache", None)
+    if user is not None and getattr(user, "_forum_access_cache", None) is not None:
+        user._forum_access_cache = None
 
 
 def moderates_all(user) -> bool:
     return signed_in(user) and user.has_perm(MODERATE_ANY)
 
 
+def _facts(user) -> dict:
+    """What the user's spaces are, in one query: groups joined and moderated, categories
+    moderated, organisations they belong to or administer, a current suspension."""
+
+    def compute():
+        from django.db.models import CharField, F, Value
+
+        from directory.models import Membership
+        from forum.models import Category, GroupMembership, Suspension
+
+        def tagged(queryset, kind, ref, extra):
+            return queryset.annotate(
+                fact_kind=Value(kind, output_field=CharField()),
+                fact_ref=F(ref),
+                fact_extra=extra,
+            ).values_list("fact_kind", "fact_ref", "fact_extra")
+
+        empty = Value("", output_field=CharField())
+        rows = list(
+            tagged(
+                GroupMembership.objects.filter(user=user, state=GroupMembership.State.ACTIVE),
+                "group",
+                "group_id",
+                F("role"),
+            )
+            .union(
+                tagged(
+                    Membership.objects.filter(user=user, state=Membership.State.ACTIVE),
+                    "organisation",
+                    "organisation_id",
+                    F("role"),
+                ),
+                tagged(
+                    Category.moderators.through.objects.filter(user=user),
+                    "category",
+                    "category_id",
+                    empty,
+                ),
+                tagged(
+                    Suspension.objects.filter(
+                        user=user, until__gt=timezone.now(), lifted_at__isnull=True
+                    ),
+                    "suspension",
+                    "pk",
+                    empty,
+                ),
+                all=True,
+            )
+            .order_by()
+        )
+        facts = {
+            "groups": set(),
+            "moderated_groups": set(),
+            "organisations": set(),
+            "administered": set(),
+            "moderated_categories": set(),
+            "suspended": False,
+        }
+        for kind, ref, extra in rows:
+            if kind == "group":
+                facts["groups"].add(ref)
+                if extra == GroupMembership.Role.MODERATOR:
+                    facts["moderated_groups"].add(ref)
+            elif kind == "organisation":
+                facts["organisations"].add(ref)
+                if extra == Membership.Role.ADMIN:
+                    facts["administered"].add(ref)
+            elif kind == "category":
+                facts["moderated_categories"].add(ref)
+            else:
+                facts["suspended"] = True
+        return facts
+
+    return _cached(user, "facts", compute)
+
+
 def is_member(user) -> bool:
     """Signed in with an active membership in an organisation of the directory."""
-    if not signed_in(user):
-        return False
-    from directory.models import Membership
-
-    return _cached(
-        user,
-        "member",
-        lambda: Membership.objects.filter(user=user, state=Membership.State.ACTIVE).exists(),
-    )
+    return signed_in(user) and bool(_facts(user)["organisations"])
 
 
 def is_suspended(user) -> bool:
-    if not signed_in(user):
-        return False
-    from forum.models import Suspension
-
-    return _cached(
-        user,
-        "suspended",
-        lambda: Suspension.objects.filter(
-            user=user, until__gt=timezone.now(), lifted_at__isnull=True
-        ).exists(),
-    )
-
-
-def _facts(user) -> dict:
-    """One query for what the user's spaces are: groups joined and moderated, categories
-    moderated, organisations they belong to or administer."""
-
-    def compute():
-        from directory.models import Membership
-        from forum.models import Category, GroupMembership
-
-        groups = GroupMembership.objects.filter(
-            user=user, state=GroupMembership.State.ACTIVE
-        ).values_list("group_id", "role")
-        memberships = Membership.objects.filter(
-            user=user, state=Membership.State.ACTIVE
-        ).values_list("organisation_id", "role")
-        moderated = Category.moderators.through.objects.filter(user=user).values_list(
-            "category_id", flat=True
-        )
-        group_rows, organisation_rows = list(groups), list(memberships)
-        return {
-            "groups": {g for g, _r in group_rows},
-            "moderated_groups": {g for g, r in group_rows if r == GroupMembership.Role.MODERATOR},
-            "organisations": {o for o, _r in organisation_rows},
-            "administered": {o for o, r in organisation_rows if r == Membership.Role.ADMIN},
-            "moderated_categories": set(moderated),
-        }
-
-    return _cached(user, "facts", compute)
+    return signed_in(user) and _facts(user)["suspended"]
 
 
 # --- Reading rules as conditions ---------------------------------------------------------

@@ -68,6 +68,10 @@ LINK_REL = "nofollow ugc noopener"
 MENTION_RE = re.compile(r"(?<![\w@./-])@([a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?)", re.IGNORECASE)
 #: A bare URL in text (trailing punctuation stays outside).
 URL_RE = re.compile(r"https?://[^\s<>\"'()\[\]]*[^\s<>\"'()\[\].,;:!?]", re.IGNORECASE)
+#: Links we keep: absolute web and mail addresses, paths from the site's root, anchors.
+#: Anything else (other schemes, relative paths that a browser might read otherwise) is
+#: shown as its text only.
+SAFE_HREF_RE = re.compile(r"^(?:https?://[^\s]|mailto:[^\s]|/(?!/)|#)", re.IGNORECASE)
 #: A link to a post: what the quote button writes, with or without the language prefix.
 POST_LINK_RE = re.compile(r"^(?:https?://[^/]+)?/(?:[a-z]{2}/)?forum/posts/(\d+)/?(?:[?#].*)?$")
 
@@ -186,6 +190,7 @@ def _transform_inline(
 ):
     children: list[Token] = []
     depth = 0
+    kept: list[bool] = []  # for each open link: kept, or dropped (its text stays)
     for child in token.children or []:
         if child.type == "image":
             # No remote images: the alt text becomes a link to the image.
@@ -195,11 +200,16 @@ def _transform_inline(
         if child.type == "link_open":
             depth += 1
             href = str(child.attrGet("href") or "")
+            kept.append(bool(SAFE_HREF_RE.match(href)))
+            if not kept[-1]:
+                continue
             match = POST_LINK_RE.match(href)
             if in_quote and match:
                 quoted.append(int(match.group(1)))
         elif child.type == "link_close":
             depth -= 1
+            if kept and not kept.pop():
+                continue
         elif child.type == "text" and depth == 0:
             # Names inside a quote are the quoted author's words: linked, not notified.
             children.extend(_split_text(child.content, mentions, None if in_quote else named))

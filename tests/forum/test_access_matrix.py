@@ -12,7 +12,15 @@ from .factories import thread_started
 pytestmark = pytest.mark.django_db
 
 SPACES = ["public_category", "members_category", "open_group", "private_group"]
-READERS = ["visitor", "outsider", "member", "group_member", "organisation_admin", "moderator", "staff"]
+READERS = [
+    "visitor",
+    "outsider",
+    "member",
+    "group_member",
+    "organisation_admin",
+    "moderator",
+    "staff",
+]
 
 #: Who reads what: public categories for everyone, members' spaces for members of an
 #: organisation, a private group for its members, everything for the Modérateurs role.
