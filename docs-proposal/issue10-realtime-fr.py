@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 # French for the strings of issue 10 (forum real-time). Apply after `make messages`:
 # .venv/bin/python /work/wt/_tools/translate.py locale/fr/LC_MESSAGES/django.po docs-proposal/issue10-realtime-fr.py
 FR = {
