@@ -80,7 +80,8 @@ def test_a_reply_in_one_window_appears_live_in_the_other(browser, daphne):
         new_posts = reader_page.locator("[data-live-new]")
         # Either appended (reading at the end) or held behind "1 new post" (reading higher up).
         reader_page.wait_for_function(
-            """() => [...document.querySelectorAll('article')].some(a => a.textContent.includes('Cégep'))
+            """() => [...document.querySelectorAll('article')]
+                .some(a => a.textContent.includes('Cégep'))
                 || !document.querySelector('[data-live-new]').hidden"""
         )
         if not new_posts.is_hidden():
