@@ -36,7 +36,7 @@ import uuid
 from types import SimpleNamespace
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
+from channels.db import database_sync_to_async as _database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from django.conf import settings
@@ -48,6 +48,14 @@ from forum.hub import hub
 from forum.presence import board
 
 logger = logging.getLogger(__name__)
+
+
+def database_sync_to_async(function):
+    """Database work off the event loop, on the thread pool rather than the one thread
+    Django's sync views share: a thousand sockets connecting at once check their rights
+    in parallel (each thread has its own connection, closed when too old)."""
+    return _database_sync_to_async(function, thread_sensitive=False)
+
 
 #: Close codes the client knows: may not read (or no longer), bad request, reload needed.
 CLOSE_FORBIDDEN = 4403
@@ -172,9 +180,12 @@ class ThreadConsumer(LiveSocket):
             return
         self.language = realtime.reader_language(_language(self.scope, query))
         self.user = self.scope.get("user")
+        # Accepted first (the server drops a handshake left waiting), then checked: a
+        # reader who may not read gets the close code 4403 and nothing else.
+        await self.accept()
         access = await database_sync_to_async(self._access)(self.user)
         if access is None:
-            await self.refuse(CLOSE_FORBIDDEN)
+            await self.close(code=CLOSE_FORBIDDEN)
             return
         self.reader, self.may_type, self.name = access
         self.pending: list[tuple[int, dict, object]] = []
@@ -182,7 +193,6 @@ class ThreadConsumer(LiveSocket):
         self.recheck = False
         self.closed = False
         self._typed_at = 0.0
-        await self.accept()
         await self.join(realtime.thread_group(self.thread_id))
         if self.user is not None and self.user.is_authenticated:
             await self.join(realtime.user_group(self.user.pk))

@@ -298,7 +298,13 @@ def _thread_event_send(event_id: int) -> None:
         return
     posts = _posts_by_id([event])
     post = posts.get(event.payload.get("post"))
-    variants = {reader.key: event_message(event, reader, posts) for reader in all_readers()}
+    variants = {}
+    for reader in all_readers():
+        if reader.audience == AUTHOR and (post is None or not post.is_hidden):
+            continue  # the author of a visible post reads what every reader reads
+        variants[reader.key] = event_message(event, reader, posts)
+    for reader in all_readers():
+        variants.setdefault(reader.key, variants[Reader(READER, reader.language).key])
     layer_send(
         thread_group(event.thread_id),
         {
