@@ -23,9 +23,9 @@ What it does, on loopback:
    sent to the moment a socket received it;
 5. prints p50/p95/p99 of delivery, lost and duplicated deliveries, the
    servers' memory, the reply request's own time, and the fan-out (a delivery's
-   delay after the first socket received the same post); exits 1 when a target is missed (DESIGN targets on two
-   cores: p95 < 200 ms, p99 < 500 ms, nothing lost or doubled, less than
-   100 MB growth for 500 idle sockets).
+   delay after the first socket received the same post); exits 1 when a
+   target is missed (DESIGN targets on two cores: p95 < 200 ms, p99 < 500 ms,
+   nothing lost or doubled, less than 100 MB growth for 500 idle sockets).
 
 The latency includes the reply's own request (the database write, the
 event, the rendering for each kind of reader) and the clients' own work:
