@@ -41,7 +41,6 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from django.conf import settings
 from django.contrib.auth import get_user
-from django.utils.module_loading import import_string
 
 from forum import realtime
 from forum.hub import hub
@@ -351,9 +350,16 @@ class ThreadConsumer(LiveSocket):
             await self.send_json({"type": "presence", "thread": self.thread_id, **counts})
 
 
-#: Where the notifications concern plugs in (``forum/notifications``): a module with
-#: ``notifications_after(user, after_id) -> list[dict]`` and ``unread_count(user) -> int``.
-NOTIFICATIONS_SOURCE = "forum.notifications.live"
+def _notifications():
+    """``forum.realtime_notifications`` once the notifications concern is installed, else
+    None (the socket then sends nothing but heartbeats)."""
+    from forum import models
+
+    if not hasattr(models, "Notification"):
+        return None
+    from forum import realtime_notifications
+
+    return realtime_notifications
 
 
 class NotificationConsumer(LiveSocket):
@@ -386,19 +392,14 @@ class NotificationConsumer(LiveSocket):
         self.closed = True
         await super().disconnect(code)
 
-    def _source(self):
-        try:
-            return import_string(NOTIFICATIONS_SOURCE)
-        except ImportError:
-            return None
-
     async def _catch_up(self) -> None:
-        source = self._source()
+        source = _notifications()
         if source is None:
             return
+        language = _query(self.scope).get("lang")  # else the member's own language
         items, unread = await database_sync_to_async(
             lambda: (
-                source.notifications_after(self.user, self.last_id),
+                source.notifications_after(self.user, self.last_id, language),
                 source.unread_count(self.user),
             )
         )()
