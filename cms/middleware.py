@@ -13,12 +13,16 @@ from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
-    """Override point: ``settings.MACHINE_URL_PREFIXES`` and ``MACHINE_URL_SUFFIXES``."""
+    """Override points: ``settings.MACHINE_URL_PREFIXES``, ``MACHINE_URL_SUFFIXES`` and
+    ``MACHINE_URL_NAMESPACES`` (URL namespaces whose every route is a machine endpoint)."""
 
     def process_response(self, request, response):
         path = request.path_info
         if path.startswith(tuple(settings.MACHINE_URL_PREFIXES)) or path.endswith(
             tuple(settings.MACHINE_URL_SUFFIXES)
         ):
+            return response
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.namespace in settings.MACHINE_URL_NAMESPACES:
             return response
         return super().process_response(request, response)

@@ -31,6 +31,8 @@ urlpatterns = [
     path("directory/coverage.csv", cartographie.coverage_csv, name="coverage_csv"),
     # iCalendar feeds (machine endpoints, no language prefix; DESIGN.md).
     path("", include("events.feed_urls")),
+    # A thread's events as JSON, for clients that cannot hold its WebSocket (DESIGN.md).
+    path("forum/", include("forum.realtime_urls")),
 ]
 
 urlpatterns += i18n_patterns(

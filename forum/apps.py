@@ -42,3 +42,7 @@ class ForumConfig(AppConfig):
             context=welcome.panel_context,
             order=10,
         )
+        # Live sockets learn of rights changes (forum/realtime.py connects its receivers).
+        from forum import realtime
+
+        realtime.receivers_connect()

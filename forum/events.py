@@ -25,8 +25,12 @@ def thread_lock(thread_id: int) -> Thread:
 
 
 def event_append(*, thread: Thread, type: str, payload: dict) -> ThreadEvent:
+    from forum import realtime
+
     thread.last_seq += 1
     Thread.objects.filter(pk=thread.pk).update(last_seq=thread.last_seq)
-    return ThreadEvent.objects.create(
+    event = ThreadEvent.objects.create(
         thread=thread, seq=thread.last_seq, type=type, payload={"thread": thread.pk, **payload}
     )
+    realtime.thread_event_broadcast(event)  # after commit; a Redis outage fails nothing
+    return event

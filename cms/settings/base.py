@@ -89,6 +89,8 @@ ROOT_URLCONF = "cms.urls"
 # Machine endpoints have no language prefix: their 404s are never redirected to /fr/….
 MACHINE_URL_PREFIXES = ["/api/", "/ws/", "/rss/", "/healthz", "/static/", "/media/"]
 MACHINE_URL_SUFFIXES = [".ics", ".xml", ".json", ".zip", ".geojson", ".csv"]
+# ...and routes of these URL namespaces (/forum/threads/<id>/events).
+MACHINE_URL_NAMESPACES = ["forum_live"]
 WSGI_APPLICATION = "cms.wsgi.application"
 ASGI_APPLICATION = "cms.asgi.application"
 
@@ -143,6 +145,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Prefix of every key the channel layer and the forum's presence write in Redis:
+# processes that share it deliver to each other (tests give each worker its own).
+CHANNEL_LAYER_PREFIX = os.environ.get("CHANNEL_LAYER_PREFIX", "continuum")
 
 if REDIS_URL:
     CACHES = {
@@ -158,8 +163,12 @@ if REDIS_URL:
             "CONFIG": {
                 # socket_timeout=None: channels-redis blocks on BLPOP for 5 s and
                 # redis-py's default timeout would kill idle consumers (1011).
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
-                "prefix": "continuum",
+                # socket_connect_timeout: a Redis that does not answer fails a
+                # broadcast in 2 s (posting goes on; the database is the record).
+                "hosts": [
+                    {"address": REDIS_URL, "socket_timeout": None, "socket_connect_timeout": 2}
+                ],
+                "prefix": CHANNEL_LAYER_PREFIX,
                 "capacity": 1500,
                 "expiry": 60,
             },
@@ -175,6 +184,17 @@ else:
         }
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Forum real-time (forum/realtime.py): the thread events kept for clients that
+# reconnect (a client further behind gets {"type": "resync"} and reloads): an
+# event goes when it is older than FORUM_EVENTS_KEEP_DAYS or beyond the
+# FORUM_EVENTS_KEEP_COUNT newest of its thread (the newest one always stays).
+FORUM_EVENTS_KEEP_DAYS = int(os.environ.get("FORUM_EVENTS_KEEP_DAYS", "7"))
+FORUM_EVENTS_KEEP_COUNT = int(os.environ.get("FORUM_EVENTS_KEEP_COUNT", "10000"))
+# Readers' presence ("3 members reading") and typing notices are sent at most this
+# often per thread and per connection (seconds).
+FORUM_PRESENCE_INTERVAL = float(os.environ.get("FORUM_PRESENCE_INTERVAL", "3"))
+FORUM_TYPING_INTERVAL = float(os.environ.get("FORUM_TYPING_INTERVAL", "3"))
 
 # --- Background tasks ----------------------------------------------------------
 # Django's Tasks interface (the django-tasks backport) on the database: the

@@ -35,4 +35,9 @@ REST_FRAMEWORK = {
 # stays fast and sees their effects (e-mails in mailoutbox). The tests of the
 # queue itself (tests/background/) switch to the database backend and start
 # real workers (`manage.py run_worker`) against the test database.
+# Parallel test workers share one Redis: each gets its own channel-layer prefix, so
+# that thread 1 of one worker's database is not thread 1 of another's. Servers a
+# test starts inherit PYTEST_XDIST_WORKER and so the same prefix.
+CHANNEL_LAYER_PREFIX = "continuum-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = CHANNEL_LAYER_PREFIX  # noqa: F405
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
