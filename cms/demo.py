@@ -52,6 +52,7 @@ from directory.search.text import search_vectors_refresh
 from .demo_cartographie import demo_cartographie_seed
 from .demo_events import demo_events_seed
 from .demo_forum import demo_forum_seed
+from .demo_pages import demo_pages_seed
 from .site_setup import site_ensure
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -421,4 +422,5 @@ def demo_seed() -> dict[str, object]:
     demo_cartographie_seed()
     demo_events_seed(users=users)
     demo_forum_seed(users)
+    demo_pages_seed()
     return {"users": users, "organisations": len(organisations), "services_created": services}

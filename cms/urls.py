@@ -9,9 +9,13 @@ from django.views.i18n import JavaScriptCatalog
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views
+from cms.feeds import NewsFeed, ToolkitFeed
+from cms.search import views as search_views
+from cms.sitemaps import AllLanguagesSitemap
 from directory.cartographie import views as cartographie
 
 urlpatterns = [
@@ -25,6 +29,11 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Feeds, sitemap and robots (machine endpoints: MACHINE_URL_PREFIXES/SUFFIXES).
+    path("rss/news.xml", NewsFeed(), name="news_feed"),
+    path("rss/toolkit.xml", ToolkitFeed(), name="toolkit_feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLanguagesSitemap}}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     # Open data: the HSDS 3.0 API and tabular export (machine endpoint, no language prefix).
     path("api/hsds/", include("directory.opendata.urls")),
     # The cartographie's coverage matrix as open data (machine endpoint, no language prefix).
@@ -42,6 +51,7 @@ urlpatterns += i18n_patterns(
     path("events/", include("events.feeds.page_urls")),
     path("forum/", include("forum.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("search/", search_views.search, name="search"),
     # Wagtail's front-end sign-in (for private pages) is Django's plain LoginView,
     # with neither rate limit nor e-mail verification: it must not answer. This
     # route shadows it; tests/cms/test_login_paths.py walks every login route.

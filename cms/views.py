@@ -44,3 +44,20 @@ async def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
     )
+
+
+def robots_txt(request):
+    """Crawlers: everything public, not the admin nor the accounts; where the sitemap is."""
+    from django.http import HttpResponse
+
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /fr/accounts/",
+        "Disallow: /en/accounts/",
+        "Disallow: /fr/directory/account/",
+        "Disallow: /en/directory/account/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

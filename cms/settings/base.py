@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "forum",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.search_promotions",
+    "wagtail.contrib.sitemaps",
+    "wagtail.contrib.table_block",
     "wagtail.contrib.settings",
     "wagtail.contrib.simple_translation",
     "wagtail.embeds",
@@ -67,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
 ]
 
@@ -299,10 +304,23 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "priva
 
 WAGTAIL_SITE_NAME = "Continuum"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "wagtail.search.backends.database",
+        # On PostgreSQL: French stemming without accents (directory migration 0004 creates
+        # the configuration); SQLite's FTS5 ignores it and folds accents itself.
+        "SEARCH_CONFIG": "french_unaccent",
+    }
+}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Pages and the toolkit (cms/models/): documents carry a description and a download count;
+# every French page has an alias in the English tree until it is translated (shown with a
+# notice and lang="fr").
+WAGTAILDOCS_DOCUMENT_MODEL = "cms.SiteDocument"
+WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = True
+WAGTAILEMBEDS_RESPONSIVE_HTML = False
 
 # --- E-mail ----------------------------------------------------------------------
 
@@ -354,6 +372,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# Embedded videos (the pages' embed block) come from these players only.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"] = [
+    "https://www.youtube-nocookie.com",
+    "https://www.youtube.com",
+    "https://player.vimeo.com",
+]
 
 # Django REST framework serves the public, read-only HSDS API (directory/opendata/), which
 # authenticates nobody (it reads records as the public sees them). Wagtail's admin API

@@ -42,3 +42,56 @@ def language_links(context) -> list[dict]:
             url = translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context) -> list[dict]:
+    """The main menu's items (Settings → Main menu), in the reader's language.
+
+    Each item is the page's translation in the active locale (or its alias while
+    untranslated); items the reader may not open are left out.
+    """
+    from wagtail.models import Site
+
+    from cms.models import MainMenu
+    from cms.selectors import pages_visible_to
+
+    request = context.get("request")
+    if request is None:
+        return []
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    menu = MainMenu.for_site(site)
+    pages = [item.page for item in menu.items.select_related("page")]
+    if not pages:
+        return []
+    locale = Locale.get_active()
+    translations = {
+        page.translation_key: page
+        for page in pages_visible_to(
+            Page.objects.live().filter(
+                locale=locale, translation_key__in=[p.translation_key for p in pages]
+            ),
+            request.user,
+        )
+    }
+    items = []
+    for page in pages:
+        shown = translations.get(page.translation_key)
+        if shown is None:
+            continue
+        url = shown.get_url(request=request)
+        items.append(
+            {"title": shown.title, "url": url, "current": request.path.startswith(url or "-")}
+        )
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumbs(context) -> list:
+    """The current page's ancestors below the home page, for the breadcrumb trail."""
+    page = context.get("page")
+    if not isinstance(page, Page) or page.depth <= 2:
+        return []
+    return list(page.get_ancestors().filter(depth__gte=2).live())

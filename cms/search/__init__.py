@@ -1,0 +1,1 @@
+"""Search across everything: one page over every source the reader may see."""

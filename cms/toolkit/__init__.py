@@ -1,0 +1,1 @@
+"""The toolkit's behaviour: subscriptions, version announcements, the forum's slot."""
