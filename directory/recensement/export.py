@@ -44,7 +44,7 @@ def answers_table(campaign: Campaign, answers) -> tuple[list[str], list[list]]:
                 answer.respondent_name,
                 answer.respondent_email,
                 *[
-                    _answer_text(question, answer.answers.get(str(question.pk)))
+                    answer_text(question, answer.answers.get(str(question.pk)))
                     for question in questions
                 ],
                 "\n".join(_need_text(need) for need in answer.needs.all()),
@@ -57,7 +57,7 @@ def answers_table(campaign: Campaign, answers) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def _answer_text(question: CampaignQuestion, value) -> object:
+def answer_text(question: CampaignQuestion, value) -> object:
     if value is None:
         return ""
     if question.kind == CampaignQuestion.Kind.YES_NO:

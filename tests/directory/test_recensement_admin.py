@@ -99,6 +99,8 @@ def test_the_csv_download_has_a_row_per_answer(client, animator):
     organisation = OrganisationFactory(name="Solidarité ethnique régionale de la Yamaska")
     invitation = invitation_make(campaign, organisation)
     client.post(link(invitation), answer_data(invitation))
+    page = client.get(f"/admin/recensement/{campaign.pk}/").content.decode()
+    assert "Josée Gagnon" in page and "Offrez-vous des services" in page
     response = client.get(f"/admin/recensement/{campaign.pk}/answers.csv")
     assert response["Content-Type"] == "text/csv"
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
