@@ -436,3 +436,16 @@ def test_validators_are_told_of_an_answers_request_and_find_it_in_the_queue(
         f"/admin/directory/validation/{ChangeRequest.objects.get().pk}/"
     ).content.decode()
     assert "Josée Gagnon" in review
+
+
+def test_a_confirmation_is_in_the_records_history(client, invitation, service):
+    from directory.models import RecordHistory
+    from tests.factories import MembershipFactory
+
+    client.post(link(invitation), answer_data(invitation))
+    entry = RecordHistory.objects.get(service=service)
+    assert entry.channel == RecordHistory.Channel.SURVEY
+    admin = MembershipFactory(organisation=service.organisation, role="admin").user
+    client.force_login(admin)
+    page = client.get(f"/fr/directory/manage/{service.organisation.slug}/").content.decode()
+    assert "Confirmé par l&#x27;organisme dans une réponse au sondage" in page
