@@ -193,7 +193,11 @@ class CampaignDetailView(ManagerMixin, TemplateView):
                 )
             elif action == "remind":
                 form = ReminderForm(request.POST, campaign=campaign)
-                form.is_valid()
+                if not form.is_valid():
+                    # A chosen organisation answered meanwhile: say so, remind nobody.
+                    raise ValidationError(
+                        gettext("Some organisations you chose have answered since: choose again.")
+                    )
                 chosen = form.cleaned_data.get("invitations") or None
                 count = services.campaign_reminders_request(
                     user=user, campaign=campaign, invitations=chosen

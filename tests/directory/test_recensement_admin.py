@@ -133,3 +133,19 @@ def test_a_document_without_a_reference_is_refused(client, animator):
     )
     assert response.status_code == 400
     assert not Service.objects.filter(name="Un service").exists()
+
+
+def test_reminding_a_chosen_organisation_that_answered_meanwhile_reminds_nobody(
+    client, animator, django_capture_on_commit_callbacks
+):
+    campaign = campaign_make()
+    answered = invitation_make(campaign, OrganisationFactory(email="a@example.org"))
+    invitation_make(campaign, OrganisationFactory(email="b@example.org"))
+    answered.answered_at = timezone.now()
+    answered.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/admin/recensement/{campaign.pk}/",
+            {"action": "remind", "invitations": [answered.pk]},
+        )
+    assert mail.outbox == []
