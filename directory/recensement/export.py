@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from django.utils import timezone
@@ -93,7 +94,7 @@ def answers_xlsx(header: list[str], rows: list[list], *, title: str) -> bytes:
             if isinstance(cell.value, str) and cell.data_type == "f":
                 cell.data_type = "s"
     for index, title_cell in enumerate(sheet[1], start=1):
-        title_cell.font = title_cell.font.copy(bold=True)
+        title_cell.font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(index)].width = 24
     buffer = io.BytesIO()
     workbook.save(buffer)
