@@ -191,6 +191,14 @@ def register_recensement_menu():
             icon_name="group",
             order=300,
         ),
+        PermissionMenuItem(
+            _("Needs heard"),
+            reverse("tournee_admin:needs"),
+            permission=access.VIEW_NEEDS,
+            name="tournee-needs",
+            icon_name="help",
+            order=400,
+        ),
     ]
     return SubmenuMenuItem(
         _("Recensement"),

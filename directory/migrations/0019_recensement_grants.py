@@ -1,11 +1,13 @@
 """Grant the recensement's and the tournée's permissions to the roles that run them.
 
+Also: history entries may say a record was confirmed in a survey answer.
+
 *Équipe du répertoire* and *Animation* run campaigns, record visits and read
 the needs heard; *Animation* also opens the Wagtail admin, where that work is
 done. ``access.LATER_GRANTS`` repeats these grants for ``roles_ensure``.
 """
 
-from django.db import migrations
+from django.db import migrations, models
 
 from directory import access
 
@@ -29,4 +31,22 @@ def grants_remove(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("directory", "0018_visits_and_needs")]
 
-    operations = [migrations.RunPython(grants_add, grants_remove)]
+    operations = [
+        # History entries of records confirmed in a survey answer (recensement).
+        migrations.AlterField(
+            model_name="recordhistory",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("site", "Edited on the site (record not public yet)"),
+                    ("change_request", "Change request approved by staff"),
+                    ("staff_site", "Edited by staff on the site"),
+                    ("admin", "Edited by staff in the administration"),
+                    ("survey", "Confirmed by the organisation in a survey answer"),
+                ],
+                max_length=20,
+                verbose_name="through",
+            ),
+        ),
+        migrations.RunPython(grants_add, grants_remove),
+    ]

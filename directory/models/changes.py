@@ -253,6 +253,7 @@ class RecordHistory(models.Model):
         CHANGE_REQUEST = "change_request", _("Change request approved by staff")
         STAFF_SITE = "staff_site", _("Edited by staff on the site")
         ADMIN = "admin", _("Edited by staff in the administration")
+        SURVEY = "survey", _("Confirmed by the organisation in a survey answer")
 
     organisation = models.ForeignKey(
         Organisation,

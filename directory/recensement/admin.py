@@ -135,9 +135,20 @@ class CampaignDetailView(ManagerMixin, TemplateView):
             question_form=question_form or QuestionForm(),
             invite_form=invite_form,
             reminder_form=ReminderForm(campaign=campaign),
-            answers=selectors.campaign_answers(user=self.request.user, campaign=campaign),
+            answers=self._answers(campaign),
         )
         return context
+
+    def _answers(self, campaign):
+        """The answers, each with its questions' answers as (question, answer) rows."""
+        questions = [q for q in campaign.questions.order_by("position", "pk") if q.kind != "needs"]
+        answers = list(selectors.campaign_answers(user=self.request.user, campaign=campaign))
+        for answer in answers:
+            answer.rows = [
+                (question.label, export.answer_text(question, answer.answers.get(str(question.pk))))
+                for question in questions
+            ]
+        return answers
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action")
@@ -182,7 +193,11 @@ class CampaignDetailView(ManagerMixin, TemplateView):
                 )
             elif action == "remind":
                 form = ReminderForm(request.POST, campaign=campaign)
-                form.is_valid()
+                if not form.is_valid():
+                    # A chosen organisation answered meanwhile: say so, remind nobody.
+                    raise ValidationError(
+                        gettext("Some organisations you chose have answered since: choose again.")
+                    )
                 chosen = form.cleaned_data.get("invitations") or None
                 count = services.campaign_reminders_request(
                     user=user, campaign=campaign, invitations=chosen

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from django.utils import timezone
@@ -44,7 +45,7 @@ def answers_table(campaign: Campaign, answers) -> tuple[list[str], list[list]]:
                 answer.respondent_name,
                 answer.respondent_email,
                 *[
-                    _answer_text(question, answer.answers.get(str(question.pk)))
+                    answer_text(question, answer.answers.get(str(question.pk)))
                     for question in questions
                 ],
                 "\n".join(_need_text(need) for need in answer.needs.all()),
@@ -57,7 +58,7 @@ def answers_table(campaign: Campaign, answers) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def _answer_text(question: CampaignQuestion, value) -> object:
+def answer_text(question: CampaignQuestion, value) -> object:
     if value is None:
         return ""
     if question.kind == CampaignQuestion.Kind.YES_NO:
@@ -93,7 +94,7 @@ def answers_xlsx(header: list[str], rows: list[list], *, title: str) -> bytes:
             if isinstance(cell.value, str) and cell.data_type == "f":
                 cell.data_type = "s"
     for index, title_cell in enumerate(sheet[1], start=1):
-        title_cell.font = title_cell.font.copy(bold=True)
+        title_cell.font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(index)].width = 24
     buffer = io.BytesIO()
     workbook.save(buffer)

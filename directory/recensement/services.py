@@ -379,7 +379,7 @@ def _confirm(record, when) -> None:
         service=record if isinstance(record, Service) else None,
         target_label=str(record)[:250],
         action=RecordHistory.Action.UPDATED,
-        channel=RecordHistory.Channel.SITE,
+        channel=RecordHistory.Channel.SURVEY,
         changes={},
         note=gettext("Confirmed by the organisation in a survey answer."),
     )

@@ -21,7 +21,14 @@ from directory import access
 from directory.admin_access import PermissionRequiredMixin
 from directory.models import Organisation
 from directory.tournee import selectors, services
-from directory.tournee.forms import AttachmentForm, FollowUpFormSet, VisitForm, VisitNeedFormSet
+from directory.tournee.forms import (
+    AttachmentForm,
+    FollowUpFormSet,
+    NeedFilterForm,
+    StaffNeedForm,
+    VisitForm,
+    VisitNeedFormSet,
+)
 
 NAMESPACE = "tournee_admin"
 TEMPLATES = "directory/tournee/admin/"
@@ -178,7 +185,43 @@ def attachment_download(request, pk):
     return response
 
 
+class NeedsView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Every need heard (surveys, visits, staff), filtered; and a need staff heard elsewhere."""
+
+    permission_required = access.VIEW_NEEDS
+    header_icon = "help"
+    template_name = f"{TEMPLATES}needs.html"
+
+    def get_page_title(self):
+        return gettext("Needs heard")
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filters = NeedFilterForm(self.request.GET or None)
+        needs = selectors.needs_for(user=self.request.user).prefetch_related("client_statuses")
+        if filters.is_valid():
+            needs = selectors.needs_filtered(needs, **filters.cleaned_data)
+        context.update(filters=filters, needs=needs[:300], form=form or StaffNeedForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = StaffNeedForm(request.POST)
+        if form.is_valid():
+            try:
+                services.need_record(user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, gettext("Need recorded."))
+                return redirect(f"{NAMESPACE}:needs")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
 urlpatterns = [
+    path("needs/", NeedsView.as_view(), name="needs"),
     path("", VisitIndexView.as_view(), name="index"),
     path("new/", VisitFormView.as_view(), name="create"),
     path("<int:pk>/", VisitDetailView.as_view(), name="detail"),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from directory import access
-from directory.models import ClientStatus, Organisation, ServiceCategory, Territory, Visit
+from directory.models import ClientStatus, Need, Organisation, ServiceCategory, Territory, Visit
 
 
 def staff_users():
@@ -134,3 +134,55 @@ VisitNeedFormSet = forms.formset_factory(VisitNeedForm, extra=3, max_num=30, val
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"), max_length=200)
+
+
+class StaffNeedForm(forms.Form):
+    """A need staff heard outside a visit or a survey (a phone call, a meeting)."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.exclude(state="archived").order_by("name"),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Service category"),
+        queryset=ServiceCategory.objects.select_related("parent").order_by("position"),
+        required=False,
+        empty_label=_("Uncategorised"),
+    )
+    territory = forms.ModelChoiceField(
+        label=_("Territory"),
+        queryset=Territory.objects.order_by("position", "name"),
+        required=False,
+        empty_label=_("The organisation's territories"),
+    )
+    client_statuses = forms.ModelMultipleChoiceField(
+        label=_("Clients concerned"),
+        queryset=ClientStatus.objects.order_by("position"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    text = forms.CharField(label=_("Need"), widget=forms.Textarea(attrs={"rows": 3}))
+    recorded_on = forms.DateField(
+        label=_("Heard on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class NeedFilterForm(forms.Form):
+    territory = forms.ModelChoiceField(
+        label=_("Territory"),
+        queryset=Territory.objects.order_by("position", "name"),
+        required=False,
+        empty_label=_("All"),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=ServiceCategory.objects.filter(parent__isnull=True).order_by("position"),
+        required=False,
+        empty_label=_("All"),
+        help_text=_("A category includes its sub-categories."),
+    )
+    source = forms.ChoiceField(
+        label=_("Heard in"),
+        choices=[("", _("All")), *Need.Source.choices],
+        required=False,
+    )

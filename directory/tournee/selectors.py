@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from directory import access
@@ -85,3 +85,17 @@ def needs_for(*, user):
         .select_related("organisation", "category", "territory")
         .order_by("-recorded_on", "-pk")
     )
+
+
+def needs_filtered(needs, *, territory=None, category=None, source=""):
+    """Narrow a selector's needs: a territory (placed there, or unplaced needs of
+    organisations serving it), a top-level category with its sub-categories, a source."""
+    if territory is not None:
+        needs = needs.filter(
+            Q(territory=territory) | Q(territory__isnull=True, organisation__territories=territory)
+        ).distinct()
+    if category is not None:
+        needs = needs.filter(Q(category=category) | Q(category__parent=category))
+    if source:
+        needs = needs.filter(source=source)
+    return needs

@@ -436,3 +436,48 @@ def test_validators_are_told_of_an_answers_request_and_find_it_in_the_queue(
         f"/admin/directory/validation/{ChangeRequest.objects.get().pk}/"
     ).content.decode()
     assert "Josée Gagnon" in review
+
+
+def test_a_confirmation_is_in_the_records_history(client, invitation, service):
+    from directory.models import RecordHistory
+    from tests.factories import MembershipFactory
+
+    client.post(link(invitation), answer_data(invitation))
+    entry = RecordHistory.objects.get(service=service)
+    assert entry.channel == RecordHistory.Channel.SURVEY
+    admin = MembershipFactory(organisation=service.organisation, role="admin").user
+    client.force_login(admin)
+    page = client.get(f"/fr/directory/manage/{service.organisation.slug}/").content.decode()
+    assert "Confirmé par l&#x27;organisme dans une réponse au sondage" in page
+
+
+def _answered_campaign(count: int):
+    campaign = campaign_make()
+    for number in range(count):
+        organisation = OrganisationFactory()
+        service = ServiceFactory(organisation=organisation)
+        invitation = invitation_make(campaign, organisation)
+        services.campaign_answer_submit(
+            invitation=invitation,
+            respondent={"respondent_name": f"Répondante {number}"},
+            questions={},
+            needs=[{"text": "Interprétariat"}],
+            data={},
+            organisation_changed=False,
+            changed_services=[],
+            gone_services=[],
+            confirmed_services=[service],
+            adds_service=False,
+        )
+    return campaign
+
+
+@pytest.mark.parametrize("count", [2, 8])
+def test_the_export_takes_the_same_number_of_queries_for_few_or_many_answers(
+    staff, count, django_assert_max_num_queries
+):
+    campaign = _answered_campaign(count)
+    with django_assert_max_num_queries(8):
+        answers = selectors.campaign_answers(user=staff, campaign=campaign)
+        _header, rows = export.answers_table(campaign, answers)
+    assert len(rows) == count

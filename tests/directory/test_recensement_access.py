@@ -59,6 +59,7 @@ def test_the_admin_pages_and_exports_follow_the_permissions(client, people, who)
         "/admin/recensement/documents/",
         "/admin/tournee/",
         "/admin/tournee/new/",
+        "/admin/tournee/needs/",
     ]
     for url in urls:
         response = client.get(url)

@@ -99,6 +99,8 @@ def test_the_csv_download_has_a_row_per_answer(client, animator):
     organisation = OrganisationFactory(name="Solidarité ethnique régionale de la Yamaska")
     invitation = invitation_make(campaign, organisation)
     client.post(link(invitation), answer_data(invitation))
+    page = client.get(f"/admin/recensement/{campaign.pk}/").content.decode()
+    assert "Josée Gagnon" in page and "Offrez-vous des services" in page
     response = client.get(f"/admin/recensement/{campaign.pk}/answers.csv")
     assert response["Content-Type"] == "text/csv"
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -131,3 +133,19 @@ def test_a_document_without_a_reference_is_refused(client, animator):
     )
     assert response.status_code == 400
     assert not Service.objects.filter(name="Un service").exists()
+
+
+def test_reminding_a_chosen_organisation_that_answered_meanwhile_reminds_nobody(
+    client, animator, django_capture_on_commit_callbacks
+):
+    campaign = campaign_make()
+    answered = invitation_make(campaign, OrganisationFactory(email="a@example.org"))
+    invitation_make(campaign, OrganisationFactory(email="b@example.org"))
+    answered.answered_at = timezone.now()
+    answered.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/admin/recensement/{campaign.pk}/",
+            {"action": "remind", "invitations": [answered.pk]},
+        )
+    assert mail.outbox == []

@@ -249,3 +249,34 @@ def test_the_visit_pages_work_for_the_animation_role(client, animator, partners)
     )
     assert response.status_code == 302
     assert FollowUp.objects.get().is_done
+
+
+def test_staff_list_needs_by_territory_and_record_one_heard_elsewhere(
+    client, animator, partners, reference_data
+):
+    from directory.models import ServiceCategory, Territory
+
+    granby = Territory.objects.get(code="mrc-de-la-haute-yamaska")
+    partners[0].territories.set([granby])
+    housing = ServiceCategory.objects.get(code="LOG")
+    client.force_login(animator)
+    response = client.post(
+        "/admin/tournee/needs/",
+        {
+            "organisation": partners[0].pk,
+            "category": ServiceCategory.objects.get(code="LOG.RECHERCHE").pk,
+            "text": "Logements abordables pour les familles de six personnes",
+        },
+    )
+    assert response.status_code == 302
+    need = Need.objects.get()
+    assert (need.source, need.created_by) == ("staff", animator)
+    listed = client.get(
+        "/admin/tournee/needs/", {"territory": granby.pk, "category": housing.pk}
+    ).content.decode()
+    assert "Logements abordables" in listed
+    elsewhere = Territory.objects.get(code="sherbrooke")
+    assert (
+        "Logements abordables"
+        not in client.get("/admin/tournee/needs/", {"territory": elsewhere.pk}).content.decode()
+    )
