@@ -22,6 +22,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -217,7 +218,12 @@ def member_cancel(request, slug: str, pk: int):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, gettext("Your registration is cancelled."))
-    return redirect(request.POST.get("next") or occurrence.get_absolute_url())
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = occurrence.get_absolute_url()
+    return redirect(next_url)
 
 
 def _registration_by_token(token: str) -> Registration:

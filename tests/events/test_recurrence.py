@@ -147,3 +147,22 @@ def test_the_daily_job_extends_series_as_the_horizon_moves(event_make, settings)
     assert 8 <= count <= 10
     settings.EVENTS_HORIZON_DAYS = 120
     assert tasks.occurrences_extend.call() == event.occurrences.count() - count > 0
+
+
+def test_an_all_day_event_runs_from_local_midnight_to_the_midnight_after_its_last_day(
+    event_make,
+):
+    event = event_make(all_day=True, start=local(2027, 3, 13, 10), end=local(2027, 3, 14, 16))
+    assert (event.start, event.end) == (local(2027, 3, 13), local(2027, 3, 15))
+    assert event.occurrences.get().end == local(2027, 3, 15)
+
+
+def test_a_bad_rule_in_an_edit_changes_nothing(event_make, animator):
+    event = event_make(start=local(2027, 1, 12, 19), rrule="FREQ=MONTHLY;BYDAY=2TU;COUNT=3")
+    with pytest.raises(ValidationError):
+        services.event_update(event=event, by=animator, rrule="FREQ=SECONDLY", title="Autre")
+    event = Event.objects.get(pk=event.pk)
+    assert (event.rrule, event.title, event.sequence) == (
+        "FREQ=MONTHLY;BYDAY=2TU;COUNT=3", "Atelier : accueillir en région", 0
+    )  # fmt: skip
+    assert event.occurrences.count() == 3

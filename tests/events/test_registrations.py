@@ -227,3 +227,25 @@ def test_minutes_attach_to_the_occurrence(event_make, animator):
     )
     occurrence.refresh_from_db()
     assert occurrence.minutes.startswith("Présents")
+
+
+def test_an_admin_of_another_organisation_cannot_change_or_cancel_an_occurrence(event_make):
+    from tests.factories import MembershipFactory
+
+    occurrence = event_make(rrule="FREQ=WEEKLY;COUNT=2").occurrences.first()
+    outsider = MembershipFactory(role="admin", state="active").user
+    with pytest.raises(PermissionDenied):
+        services.occurrence_cancel(occurrence=occurrence, by=outsider)
+    with pytest.raises(PermissionDenied):
+        services.occurrence_update(occurrence=occurrence, by=outsider, venue="Ailleurs")
+    occurrence.refresh_from_db()
+    assert not occurrence.cancelled and not occurrence.modified
+
+
+def test_the_hosts_admin_cancels_an_occurrence_of_their_organisations_series(
+    event_make, host_admin
+):
+    occurrence = event_make(rrule="FREQ=WEEKLY;COUNT=2").occurrences.first()
+    services.occurrence_cancel(occurrence=occurrence, by=host_admin)
+    occurrence.refresh_from_db()
+    assert occurrence.cancelled
