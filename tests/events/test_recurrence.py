@@ -166,3 +166,27 @@ def test_a_bad_rule_in_an_edit_changes_nothing(event_make, animator):
         "FREQ=MONTHLY;BYDAY=2TU;COUNT=3", "Atelier : accueillir en région", 0
     )  # fmt: skip
     assert event.occurrences.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("rule", "french", "english"),
+    [
+        ("FREQ=MONTHLY;BYDAY=2TU;COUNT=10", "Chaque mois, le deuxième mardi (10 dates)",
+         "Every month, on the second Tuesday (10 dates)"),
+        ("FREQ=MONTHLY;BYDAY=-1FR", "Chaque mois, le dernier vendredi",
+         "Every month, on the last Friday"),
+        ("FREQ=WEEKLY;INTERVAL=2;UNTIL=20270630T035959Z",
+         "Une semaine sur deux, le mardi, jusqu’au 29 juin 2027",
+         "Every other week, on Tuesday, until 29 June 2027"),
+        ("FREQ=YEARLY;BYMONTH=3;BYDAY=1MO", "Se répète à plusieurs dates",
+         "Repeats on several dates"),
+    ],
+)  # fmt: skip
+def test_a_series_rule_is_described_in_words_in_both_languages(rule, french, english):
+    from django.utils import translation
+
+    event = series(rrule=rule)  # starts on a Tuesday
+    with translation.override("fr"):
+        assert event.recurrence_text == french
+    with translation.override("en"):
+        assert event.recurrence_text == english
