@@ -556,6 +556,14 @@ def registration_create(
         _registration_open_check(current, user=user if signed_in else None)
         if not signed_in and current.event.audience != EventAudience.PUBLIC:
             raise RegistrationRefused(gettext("This event is for members of the community."))
+        if not signed_in:
+            existing = current.registrations.active().filter(user=None, email=email).first()
+            if existing is not None:
+                # The same answer as a first registration, and the e-mail again: the
+                # confirmation link if it was lost, else the place and how to cancel. The
+                # page tells nobody whether this address was registered.
+                _notify([existing.pk], _STATE_MESSAGE[existing.state])
+                return existing
         registration = Registration(
             occurrence=current,
             user=user if signed_in else None,
@@ -580,13 +588,16 @@ def registration_create(
                 registration.save()
         except IntegrityError as error:
             raise RegistrationRefused(_already_registered_message(signed_in)) from error
-        kind = {
-            RegistrationState.CONFIRMED: "confirmed",
-            RegistrationState.WAITLISTED: "waitlisted",
-            RegistrationState.PENDING: "confirm_email",
-        }[registration.state]
-        _notify([registration.pk], kind)
+        _notify([registration.pk], _STATE_MESSAGE[registration.state])
     return registration
+
+
+#: The e-mail that tells a registrant where they stand.
+_STATE_MESSAGE = {
+    RegistrationState.CONFIRMED: "confirmed",
+    RegistrationState.WAITLISTED: "waitlisted",
+    RegistrationState.PENDING: "confirm_email",
+}
 
 
 def _already_registered_message(signed_in: bool) -> str:

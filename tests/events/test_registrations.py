@@ -249,3 +249,19 @@ def test_the_hosts_admin_cancels_an_occurrence_of_their_organisations_series(
     services.occurrence_cancel(occurrence=occurrence, by=host_admin)
     occurrence.refresh_from_db()
     assert occurrence.cancelled
+
+
+def test_registering_an_address_again_sends_its_link_again_and_reveals_nothing(
+    workshop, mailoutbox, django_capture_on_commit_callbacks
+):
+    occurrence = only_occurrence(workshop)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.registration_create(
+            occurrence=occurrence, name="Aïcha Diallo", email="aicha@example.org"
+        )
+        again = services.registration_create(
+            occurrence=occurrence, name="Aïcha D.", email="AICHA@example.org"
+        )
+    assert again.pk == first.pk and Registration.objects.count() == 1
+    assert [m.to for m in mailoutbox] == [["aicha@example.org"]] * 2
+    assert all(first.token in m.body for m in mailoutbox)
