@@ -328,7 +328,10 @@ def event_cancel(*, event: Event, by, note: str = "") -> Event:
         current = Event.objects.select_for_update().get(pk=event.pk)
         if current.state == EventState.CANCELLED:
             raise ValidationError(gettext("This event is already cancelled."))
-        was_published = current.state == EventState.PUBLISHED
+        if current.state == EventState.DRAFT:
+            # A cancelled event is shown as such to everyone: a draft is deleted instead.
+            raise ValidationError(gettext("This event is a draft: delete it instead."))
+        was_published = True
         current.state = EventState.CANCELLED
         current.cancelled_at = timezone.now()
         current.sequence += 1
@@ -347,6 +350,18 @@ def event_cancel(*, event: Event, by, note: str = "") -> Event:
             _notify(ids, "occurrence_cancelled")
         _occurrences_changed_signal(current)
     return current
+
+
+def event_draft_delete(*, event: Event, by) -> None:
+    """Delete a draft (never published, so nobody registered and no calendar shows it)."""
+    _require(by, access.MANAGE_EVENT, event)
+    with transaction.atomic():
+        current = Event.objects.select_for_update().get(pk=event.pk)
+        if current.state != EventState.DRAFT:
+            raise ValidationError(
+                gettext("Only a draft can be deleted; cancel a published event instead.")
+            )
+        current.delete()
 
 
 # --- One occurrence ----------------------------------------------------------------------

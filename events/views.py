@@ -409,6 +409,19 @@ def manage_publish(request, slug: str):
 
 @require_POST
 @login_required
+def manage_delete(request, slug: str):
+    event = _managed_event(request, slug)
+    try:
+        services.event_draft_delete(event=event, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("events:manage_event", slug=event.slug)
+    messages.success(request, gettext("The draft is deleted."))
+    return redirect("events:manage")
+
+
+@require_POST
+@login_required
 def manage_cancel(request, slug: str):
     event = _managed_event(request, slug)
     form = CancelForm(request.POST)

@@ -265,3 +265,17 @@ def test_registering_an_address_again_sends_its_link_again_and_reveals_nothing(
     assert again.pk == first.pk and Registration.objects.count() == 1
     assert [m.to for m in mailoutbox] == [["aicha@example.org"]] * 2
     assert all(first.token in m.body for m in mailoutbox)
+
+
+def test_a_draft_is_deleted_not_cancelled_so_it_never_shows_publicly(event_make, animator):
+    from events.models import Event
+
+    draft = event_make(state="draft")
+    with pytest.raises(ValidationError):
+        services.event_cancel(event=draft, by=animator)
+    assert not Event.objects.visible_to(None).filter(pk=draft.pk).exists()
+    services.event_draft_delete(event=draft, by=animator)
+    assert not Event.objects.filter(pk=draft.pk).exists()
+    published = event_make()
+    with pytest.raises(ValidationError):
+        services.event_draft_delete(event=published, by=animator)
