@@ -48,6 +48,7 @@ from directory.models import (
 )
 from directory.search.text import search_vectors_refresh
 
+from .demo_forum import demo_forum_seed
 from .site_setup import site_ensure
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -413,4 +414,5 @@ def demo_seed() -> dict[str, object]:
         organisation=sanc,
         defaults={"role": Membership.Role.MEMBER, "state": Membership.State.ACTIVE},
     )
+    demo_forum_seed(users)
     return {"users": users, "organisations": len(organisations), "services_created": services}

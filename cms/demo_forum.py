@@ -1,0 +1,529 @@
+"""The forum's part of the demo: the community of practice as its members would use it.
+
+Written by hand, in French (one thread in English, as happens in Lennoxville):
+questions a municipal agent hired under a regional programme actually asks,
+answered by people of the demo's organisations. Categories accueil,
+francisation, emploi, logement (members only) and régionalisation; an open
+group of municipal agents; a private working group on housing whose thread
+the public and non-members never see.
+
+Idempotent: spaces and members are found or created, a thread is written
+only when no thread has its title, so a second run changes nothing.
+Threads are written through the forum's services (numbers, events, search
+documents, signals), then dated in the past so that the forum looks lived in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from directory.models import Membership, Organisation
+from forum import services
+from forum.models import Category, ForumGroup, GroupMembership, Post, Tag, Thread
+
+PASSWORD = "demo-continuum"  # noqa: S105 - demo accounts on a local SQLite file
+
+
+@dataclass(frozen=True)
+class DemoMember:
+    key: str
+    email: str
+    display_name: str
+    job_title: str
+    organisation: str  # slug in cms/demo_data/services.json
+
+
+#: The members who write in the demo forum (besides the directory demo's accounts).
+MEMBERS = (
+    DemoMember(
+        "julie",
+        "julie.gagnon@demo.continuum.local",
+        "Julie Gagnon",
+        "Agente d'attraction, Place aux jeunes du Granit",
+        "cje-granit",
+    ),
+    DemoMember(
+        "marc",
+        "marc-andre.roy@demo.continuum.local",
+        "Marc-André Roy",
+        "Conseiller en développement social, Ville de Sherbrooke",
+        "ville-de-sherbrooke",
+    ),
+    DemoMember(
+        "fatou",
+        "fatou.diallo@demo.continuum.local",
+        "Fatou Diallo",
+        "Intervenante en employabilité, SERY",
+        "sery",
+    ),
+    DemoMember(
+        "nathalie",
+        "nathalie.bergeron@demo.continuum.local",
+        "Nathalie Bergeron",
+        "Conseillère pédagogique en francisation",
+        "cegep-de-sherbrooke",
+    ),
+    DemoMember(
+        "sarah",
+        "sarah.mitchell@demo.continuum.local",
+        "Sarah Mitchell",
+        "Career advisor",
+        "champlain-lennoxville",
+    ),
+)
+
+CATEGORIES = (
+    # slug, name, English name, description, public, position
+    (
+        "accueil",
+        "Accueil",
+        "Welcome",
+        "Les premières semaines : arrivée, démarches, premiers contacts avec la communauté.",
+        True,
+        10,
+    ),
+    (
+        "francisation",
+        "Francisation",
+        "French classes",
+        "Cours de français, listes d'attente, francisation en milieu de travail.",
+        True,
+        20,
+    ),
+    (
+        "emploi",
+        "Emploi",
+        "Employment",
+        "Recherche d'emploi, reconnaissance des diplômes, intégration en entreprise.",
+        True,
+        30,
+    ),
+    (
+        "logement",
+        "Logement",
+        "Housing",
+        "Trouver un logement, la pénurie, les recours. Réservé aux membres.",
+        False,
+        40,
+    ),
+    (
+        "regionalisation",
+        "Régionalisation",
+        "Regionalisation",
+        "Attirer et retenir les personnes immigrantes hors de Sherbrooke.",
+        True,
+        50,
+    ),
+)
+
+TAGS = {
+    "refugies": "réfugiés",
+    "ecoles": "écoles",
+    "travailleurs-etrangers": "travailleurs étrangers temporaires",
+    "diplomes": "diplômes",
+    "penurie": "pénurie",
+    "mrc": "MRC",
+}
+
+
+@dataclass
+class DemoThread:
+    space: str  # category slug, or "group:<slug>"
+    title: str
+    author: str
+    body: str
+    days_ago: int
+    tags: tuple[str, ...] = ()
+    replies: list[tuple[str, str]] = field(default_factory=list)  # (author, body)
+    accepted: int | None = None  # index of the accepted reply
+    reactions: tuple[tuple[int, str, str], ...] = ()  # (post index, member, kind)
+
+
+THREADS = [
+    DemoThread(
+        "accueil",
+        "Accueil d'une famille réfugiée à Lac-Mégantic : par où commencer?",
+        "julie",
+        "Bonjour à toutes et à tous,\n\n"
+        "Une famille syrienne (les parents et trois enfants de 4, 9 et 13 ans) arrive à "
+        "Lac-Mégantic à la fin du mois, parrainée par un groupe de citoyens de la paroisse. "
+        "C'est une première pour nous à la MRC du Granit et je suis seule dans ce dossier.\n\n"
+        "- Qui fait l'évaluation de santé à l'arrivée quand on est si loin de Sherbrooke?\n"
+        "- Pour l'école, est-ce qu'on inscrit les enfants tout de suite même s'ils ne parlent "
+        "pas français?\n"
+        "- Avez-vous une liste de ce qu'il faut régler la première semaine?\n\n"
+        "Merci d'avance, toute expérience est bienvenue!",
+        40,
+        tags=("refugies", "ecoles"),
+        replies=[
+            (
+                "organisation admin",
+                "Bonjour Julie,\n\n"
+                "Pour la santé : la **Clinique des réfugiés du CIUSSS** à Sherbrooke reçoit "
+                "aussi les familles parrainées de toute l'Estrie. Appelez-les avant l'arrivée, "
+                "ils organisent souvent le premier rendez-vous le même jour que d'autres "
+                "démarches pour limiter les allers-retours (prévoyez un transport, c'est "
+                "1 h 30 de route).\n\n"
+                "Pour la première semaine, voici notre liste au SANC :\n\n"
+                "1. Numéro d'assurance sociale et carte d'assurance maladie (RAMQ)\n"
+                "2. Compte bancaire\n"
+                "3. Inscription à l'école et au service de garde\n"
+                "4. Allocation canadienne pour enfants\n"
+                "5. Une première visite de l'épicerie et de la pharmacie avec un bénévole\n\n"
+                "Je vous envoie notre aide-mémoire par courriel si vous voulez.",
+            ),
+            (
+                "member",
+                "Pour l'école, oui : on inscrit tout de suite. Le centre de services scolaire "
+                "offre des classes d'accueil, mais en région c'est souvent du soutien "
+                "linguistique dans la classe ordinaire. Demandez une rencontre avec la "
+                "direction avant le premier jour, avec un interprète. L'équipe de @sanc "
+                "peut vous aider à en trouver un.",
+            ),
+            (
+                "julie",
+                "Merci beaucoup Karim et Ana, c'est exactement ce qu'il me fallait. "
+                "Je contacte la clinique cette semaine et je vous redonne des nouvelles.",
+            ),
+        ],
+        accepted=0,
+        reactions=((1, "julie", "thanks"), (1, "marc", "like"), (2, "julie", "thanks")),
+    ),
+    DemoThread(
+        "accueil",
+        "Trousse de bienvenue municipale : qu'est-ce que vous y mettez?",
+        "marc",
+        "On refait la trousse de bienvenue que la Ville remet aux nouveaux arrivants. "
+        "Pour l'instant : carte des quartiers, horaire des bibliothèques, carte Accès "
+        "loisirs. Qu'est-ce qui est vraiment utile selon vous? Qu'est-ce que personne ne lit?",
+        25,
+        replies=[
+            (
+                "fatou",
+                "Ce qui sert le plus chez nous à Granby : une page avec les numéros "
+                "importants (811, 911, 211) expliqués en mots simples, et le calendrier des "
+                "collectes. Les dépliants de 20 pages, personne ne les lit.",
+            ),
+            (
+                "organisation admin",
+                "Ajoutez un laissez-passer d'autobus pour le premier mois : c'est ce qui "
+                "permet d'aller à tous les autres rendez-vous.",
+            ),
+        ],
+        reactions=((1, "marc", "insightful"),),
+    ),
+    DemoThread(
+        "francisation",
+        "Cours de français pour les travailleurs d'une usine à Granby",
+        "fatou",
+        "Une entreprise de transformation alimentaire de Granby vient d'embaucher douze "
+        "travailleurs guatémaltèques (permis de travail fermés). L'employeur veut des cours "
+        "de français **sur place**, après les quarts de travail, mais ne sait pas à qui "
+        "s'adresser. Quelqu'un a déjà monté ça?",
+        18,
+        tags=("travailleurs-etrangers",),
+        replies=[
+            (
+                "nathalie",
+                "Oui! La francisation en milieu de travail est offerte par Francisation Québec "
+                "(MIFI) : l'employeur fait la demande, un groupe peut commencer dès 6 à 8 "
+                "personnes, et les cours sont gratuits pour les travailleurs. Nous donnons "
+                "aussi des cours à temps partiel le soir au cégep :\n\n"
+                "[Cégep de Sherbrooke](/fr/directory/organisations/cegep-de-sherbrooke/)\n\n"
+                "Le plus difficile, c'est l'horaire : prévoyez les cours juste après le quart, "
+                "sur place, sinon la participation chute après trois semaines.",
+            ),
+            (
+                "fatou",
+                "Merci Nathalie, je transmets à l'employeur. Je vous tiens au courant du "
+                "nombre d'inscriptions.",
+            ),
+        ],
+        accepted=0,
+        reactions=((1, "fatou", "thanks"),),
+    ),
+    DemoThread(
+        "francisation",
+        "Listes d'attente en francisation à temps complet cet hiver",
+        "member",
+        "Plusieurs personnes que nous accompagnons attendent depuis trois mois une place "
+        "en francisation à temps complet. Est-ce que c'est pareil ailleurs en Estrie? "
+        "Que proposez-vous en attendant?",
+        9,
+        replies=[
+            (
+                "nathalie",
+                "Même chose ici. En attendant, on oriente vers les cours à temps partiel du "
+                "soir et vers les ateliers de conversation des bibliothèques. Ça ne remplace "
+                "pas le temps complet, mais les gens gardent le contact avec la langue.",
+            ),
+        ],
+    ),
+    DemoThread(
+        "emploi",
+        "Reconnaissance des diplômes : une infirmière formée au Maroc",
+        "organisation admin",
+        "Une personne que nous accompagnons est infirmière, formée et diplômée au Maroc, "
+        "avec huit ans d'expérience. Elle voudrait travailler dans le réseau de la santé "
+        "en Estrie. Quelqu'un connaît le parcours actuel avec l'Ordre (OIIQ) et les délais?",
+        30,
+        tags=("diplomes",),
+        replies=[
+            (
+                "fatou",
+                "Le parcours commence par la demande d'équivalence à l'OIIQ; il faut souvent "
+                "un stage d'intégration. Entre-temps, elle peut travailler comme préposée aux "
+                "bénéficiaires : plusieurs de nos participantes l'ont fait, ça aide pour le "
+                "français du milieu.",
+            ),
+        ],
+    ),
+    DemoThread(
+        "emploi",
+        "Hiring bilingual newcomers in Lennoxville — any advice?",
+        "sarah",
+        "Hi everyone! Several of our international graduates would like to stay in the "
+        "region after their studies, and local employers keep asking us for bilingual "
+        "staff. Is there a job fair or a matching programme in Estrie we should know about? "
+        "(Je peux aussi lire les réponses en français!)",
+        12,
+        replies=[
+            (
+                "marc",
+                "Bonjour Sarah! La Ville organise une journée de recrutement avec les "
+                "employeurs au printemps; je vous envoie les détails. Les carrefours "
+                "jeunesse-emploi font aussi du jumelage avec les entreprises.",
+            ),
+            ("sarah", "Thank you Marc-André, that's perfect. Merci!"),
+        ],
+        reactions=((1, "sarah", "thanks"),),
+    ),
+    DemoThread(
+        "logement",
+        "Pénurie de logements à Sherbrooke : des familles à l'hôtel",
+        "marc",
+        "Le taux d'inoccupation est sous 1 % à Sherbrooke. Nous avons actuellement trois "
+        "familles nouvellement arrivées logées à l'hôtel, faute de logement abordable. "
+        "Comment faites-vous pour convaincre les propriétaires de louer à des personnes "
+        "sans historique de crédit au Canada?",
+        6,
+        tags=("penurie",),
+        replies=[
+            (
+                "organisation admin",
+                "On accompagne les visites et on présente la famille nous-mêmes; certains "
+                "propriétaires acceptent une lettre de l'organisme et deux mois payés "
+                "d'avance. Mais soyons honnêtes : sans logements, on déplace le problème.",
+            ),
+            (
+                "member",
+                "Est-ce qu'on pourrait en parler au comité régional? Je pense qu'il faut une "
+                "démarche commune auprès des associations de propriétaires.",
+            ),
+        ],
+    ),
+    DemoThread(
+        "logement",
+        "Modèle de lettre de garantie pour les propriétaires",
+        "organisation admin",
+        "Quelqu'un a-t-il un modèle de lettre de l'organisme pour rassurer un propriétaire? "
+        "Je voudrais éviter d'en rédiger une de zéro.",
+        3,
+    ),
+    DemoThread(
+        "regionalisation",
+        "Attirer des familles immigrantes à Coaticook : ce qui a marché",
+        "julie",
+        "Nos collègues de Coaticook ont accueilli neuf familles en deux ans. Ce qui a fait "
+        "la différence selon eux : un comité d'accueil de citoyens, une personne-ressource "
+        "à la municipalité, et des visites exploratoires payées pour les familles avant "
+        "qu'elles décident. Est-ce que d'autres MRC ont essayé les séjours exploratoires?",
+        21,
+        tags=("mrc",),
+        replies=[
+            (
+                "marc",
+                "Oui, avec le MIFI dans le cadre du programme de régionalisation. Le séjour "
+                "doit inclure une rencontre avec un employeur : c'est ce qui convainc.",
+            ),
+        ],
+    ),
+    DemoThread(
+        "regionalisation",
+        "Tournée de découverte du Granit au printemps : qui veut se joindre?",
+        "julie",
+        "Nous organisons une tournée de découverte de la région du Granit pour des "
+        "personnes immigrantes de Montréal et de Sherbrooke, en mai. Les organismes qui "
+        "veulent présenter leurs services pendant la tournée sont les bienvenus.",
+        2,
+        tags=("mrc",),
+    ),
+    DemoThread(
+        "group:agents-municipaux",
+        "Présentez-vous : agents et agentes en immigration des municipalités",
+        "marc",
+        "Bienvenue dans le groupe! Présentez-vous en quelques lignes : votre municipalité "
+        "ou votre MRC, depuis quand vous êtes en poste, et un dossier qui vous occupe.",
+        35,
+        replies=[
+            (
+                "julie",
+                "Julie, MRC du Granit, en poste depuis huit mois. Mon dossier du moment : "
+                "l'accueil d'une première famille réfugiée à Lac-Mégantic.",
+            ),
+        ],
+    ),
+    DemoThread(
+        "group:comite-logement",
+        "Ordre du jour de la rencontre du comité régional sur le logement",
+        "marc",
+        "Voici l'ordre du jour proposé pour notre prochaine rencontre (en ligne, 14 h) :\n\n"
+        "1. Portrait des familles logées temporairement, par MRC\n"
+        "2. Démarche commune auprès des associations de propriétaires\n"
+        "3. Fonds d'urgence pour le premier mois de loyer : état des discussions\n\n"
+        "Ce fil est privé : seuls les membres du comité le voient.",
+        4,
+        replies=[
+            (
+                "organisation admin",
+                "Je présenterai le portrait de Sherbrooke. Pour le point 3, Centraide serait "
+                "prêt à en discuter.",
+            ),
+        ],
+    ),
+]
+
+GROUPS = (
+    # slug, name, description, visibility, members
+    (
+        "agents-municipaux",
+        "Agents et agentes en immigration des municipalités",
+        "Pour les personnes qui travaillent l'accueil et l'immigration dans une municipalité "
+        "ou une MRC, souvent seules dans leur organisation.",
+        ForumGroup.Visibility.OPEN,
+        ("marc", "julie"),
+    ),
+    (
+        "comite-logement",
+        "Comité régional sur le logement des nouveaux arrivants",
+        "Groupe de travail privé entre organismes : portrait, démarches communes, "
+        "suivi des familles logées temporairement.",
+        ForumGroup.Visibility.PRIVATE,
+        ("marc", "organisation admin", "julie"),
+    ),
+)
+
+
+def _members(users: dict) -> dict:
+    """The demo's forum members, with an active membership in their organisation."""
+    User = get_user_model()
+    members = {"organisation admin": users["organisation admin"], "member": users["member"]}
+    organisations = {
+        o.slug: o for o in Organisation.objects.filter(slug__in=[m.organisation for m in MEMBERS])
+    }
+    for spec in MEMBERS:
+        user, created = User.objects.get_or_create(
+            email=spec.email,
+            defaults={"display_name": spec.display_name, "job_title": spec.job_title},
+        )
+        if created:
+            user.set_password(PASSWORD)
+            user.save()
+            EmailAddress.objects.get_or_create(
+                user=user, email=spec.email, defaults={"verified": True, "primary": True}
+            )
+        organisation = organisations.get(spec.organisation)
+        if organisation is not None:
+            Membership.objects.get_or_create(
+                user=user,
+                organisation=organisation,
+                defaults={"role": Membership.Role.MEMBER, "state": Membership.State.ACTIVE},
+            )
+        members[spec.key] = user
+    return members
+
+
+def _spaces(members: dict) -> dict:
+    spaces = {}
+    for slug, name, name_en, description, public, position in CATEGORIES:
+        category, _created = Category.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "description": description,
+                "public": public,
+                "position": position,
+            },
+        )
+        spaces[slug] = category
+    for slug, name, description, visibility, group_members in GROUPS:
+        group, created = ForumGroup.objects.get_or_create(
+            slug=slug,
+            defaults={"name": name, "description": description, "visibility": visibility},
+        )
+        if created:
+            for index, key in enumerate(group_members):
+                GroupMembership.objects.get_or_create(
+                    group=group,
+                    user=members[key],
+                    defaults={
+                        "state": GroupMembership.State.ACTIVE,
+                        "role": GroupMembership.Role.MODERATOR
+                        if index == 0
+                        else GroupMembership.Role.MEMBER,
+                        "joined_at": timezone.now(),
+                    },
+                )
+        spaces[f"group:{slug}"] = group
+    for slug, name in TAGS.items():
+        Tag.objects.get_or_create(slug=slug, defaults={"name": name})
+    return spaces
+
+
+def _backdate(thread: Thread, days_ago: int) -> None:
+    start = timezone.now() - timedelta(days=days_ago, hours=3)
+    posts = list(thread.posts.order_by("number"))
+    moments = [start + timedelta(hours=5 * index + index * index) for index in range(len(posts))]
+    for post, moment in zip(posts, moments, strict=True):
+        Post.objects.filter(pk=post.pk).update(created_at=moment)
+    Thread.objects.filter(pk=thread.pk).update(created_at=start, last_posted_at=moments[-1])
+
+
+def _thread_write(spec: DemoThread, spaces: dict, members: dict) -> None:
+    if Thread.objects.filter(title=spec.title).exists():
+        return
+    thread = services.thread_create(
+        author=members[spec.author],
+        space=spaces[spec.space],
+        title=spec.title,
+        body=spec.body,
+        tags=Tag.objects.filter(slug__in=spec.tags),
+    )
+    replies = [
+        services.post_create(author=members[author], thread=thread, body=body)
+        for author, body in spec.replies
+    ]
+    posts = [thread.posts.get(number=1), *replies]
+    for index, member, kind in spec.reactions:
+        services.reaction_toggle(post=posts[index], user=members[member], kind=kind)
+    if spec.accepted is not None:
+        services.answer_accept(thread=thread, post=replies[spec.accepted], by=members[spec.author])
+    _backdate(thread, spec.days_ago)
+
+
+def demo_forum_seed(users: dict) -> dict:
+    """Create the demo forum once (``users``: the directory demo's accounts by role)."""
+    with transaction.atomic():
+        members = _members(users)
+        spaces = _spaces(members)
+        for spec in THREADS:
+            _thread_write(spec, spaces, members)
+    return {"forum_threads": Thread.objects.count()}
