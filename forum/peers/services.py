@@ -14,11 +14,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from forum import access
 from forum.models import Notification, PeerQuestion
 from forum.notifications import delivery
 from forum.peers import selectors
@@ -65,6 +66,8 @@ def peer_question_send(
         raise ValidationError(errors)
     if (recipient is None) == (expertise is None):
         raise ValueError("Either one recipient or an area of expertise.")
+    if not sender.has_perm(access.SEE_MEMBERS):
+        raise PermissionDenied
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=sender.pk).first()
         since = timezone.now() - timedelta(days=1)
