@@ -12,8 +12,9 @@ provides the fiches through :func:`starter_links_register`, or
     ]
 
 ``FORUM_WELCOME_INTRODUCTION_THREAD`` is the id of the "introduce yourself"
-thread (else the latest thread tagged ``FORUM_WELCOME_INTRODUCTION_TAG``), and ``FORUM_WELCOME_CATEGORIES`` the slugs of the categories offered
-to watch (all categories the member may read when empty).
+thread (else the latest thread tagged ``FORUM_WELCOME_INTRODUCTION_TAG``), and
+``FORUM_WELCOME_CATEGORIES`` the slugs of the categories offered to watch (all
+categories the member may read when empty).
 """
 
 from __future__ import annotations
