@@ -112,3 +112,15 @@ def categories_to_ask_in(viewer) -> QuerySet:
         c.pk for c in Category.objects.visible_to(viewer) if viewer.has_perm(access.START_THREAD, c)
     ]
     return Category.objects.filter(pk__in=allowed).order_by("position", "name")
+
+
+def recent_posts(*, member, viewer, limit: int = 5) -> list:
+    """The member's latest posts that ``viewer`` may read (the forum's reading rule)."""
+    from forum.models import Post
+
+    return list(
+        Post.objects.visible_to(viewer)
+        .filter(author=member, state=Post.State.VISIBLE)
+        .select_related("thread")
+        .order_by("-created_at")[:limit]
+    )

@@ -82,7 +82,11 @@ def member_detail(request, handle: str):
     return render(
         request,
         "forum/members/member_detail.html",
-        {"member": member, "is_self": member.pk == request.user.pk},
+        {
+            "member": member,
+            "is_self": member.pk == request.user.pk,
+            "recent_posts": selectors.recent_posts(member=member, viewer=request.user),
+        },
     )
 
 

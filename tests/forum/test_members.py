@@ -292,3 +292,22 @@ def test_a_too_short_subject_for_a_thread_is_refused_next_to_the_subject(make_me
         )
     assert "subject" in error.value.message_dict
     assert not PeerQuestion.objects.exists()
+
+
+def test_a_profile_lists_recent_posts_only_from_threads_the_reader_may_read(client, make_member):
+    from .factories import (
+        CategoryFactory,
+        ForumGroupFactory,
+        GroupMembershipFactory,
+        thread_started,
+    )
+
+    author = make_member(handle="marie-t")
+    group = ForumGroupFactory(visibility="private")
+    GroupMembershipFactory(group=group, user=author)
+    thread_started(CategoryFactory(public=False), author, title="Francisation en usine")
+    thread_started(group, author, title="Budget confidentiel du comité")
+    client.force_login(make_member())
+    page = client.get("/fr/forum/members/marie-t/").content.decode()
+    assert "Francisation en usine" in page
+    assert "Budget confidentiel" not in page
