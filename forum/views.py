@@ -10,16 +10,18 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -234,6 +236,11 @@ def thread_detail(request, thread_id, slug=None):
         page_number = int(request.GET.get("page", "1"))
     except ValueError:
         page_number = 1
+    cache_key = _visitor_page_key(request, thread, page_number)
+    if cache_key is not None:
+        cached = cache.get(cache_key)
+        if cached is not None:
+            return HttpResponse(cached)
     page = selectors.thread_page(reader=request.user, thread=thread, page=page_number)
     user = request.user
     _post_permissions(user, thread, page.posts)
@@ -277,7 +284,7 @@ def thread_detail(request, thread_id, slug=None):
         services.read_mark(
             user=user, thread=thread, number=page.posts[-1].number, state=page.read_state
         )
-    return render(
+    response = render(
         request,
         "forum/thread.html",
         {
@@ -292,6 +299,28 @@ def thread_detail(request, thread_id, slug=None):
             "may_accept": page_context.may_accept,
         },
     )
+    if cache_key is not None:
+        cache.set(cache_key, response.content, settings.FORUM_PAGE_CACHE_SECONDS)
+    return response
+
+
+def _visitor_page_key(request, thread: Thread, page: int) -> str | None:
+    """The cache key of a thread page as visitors see it, or None when it must be built.
+
+    Rendered once, served many times: every change to a thread moves its
+    ``last_seq`` (each writes a ThreadEvent), which is in the key, so a
+    visitor never gets a page older than the thread's last change; what
+    changes without an event (an author's name, an organisation's) shows within
+    ``FORUM_PAGE_CACHE_SECONDS``. Members' pages carry their own rights,
+    reactions, drafts and read marks: never cached.
+    """
+    if settings.FORUM_PAGE_CACHE_SECONDS <= 0 or access.signed_in(request.user):
+        return None
+    if request.GET.keys() - {"page"} or len(messages.get_messages(request)):
+        return None
+    created = int(thread.created_at.timestamp())
+    language = translation.get_language()
+    return f"forum:thread-page:{thread.pk}:{created}:{thread.last_seq}:{page}:{language}"
 
 
 @require_safe
