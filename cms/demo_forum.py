@@ -526,4 +526,170 @@ def demo_forum_seed(users: dict) -> dict:
         spaces = _spaces(members)
         for spec in THREADS:
             _thread_write(spec, spaces, members)
+        _peers_and_notifications(members, spaces)
     return {"forum_threads": Thread.objects.count()}
+
+
+# --- Members and peers, notifications, polls (branch issue9-notify) ------------------------
+# Who knows what and where (areas of expertise are codes of the service taxonomy,
+# territories names of cms/demo_data), the "introduce yourself" thread, a poll choosing
+# the date of the next meeting of municipal agents, watches, e-mail choices and a
+# question from a newcomer to a peer. Written once: the poll's thread is the marker.
+
+EXPERTISE = {
+    # member: (areas of expertise, territories, handle)
+    "julie": (("REG.ATTRACTION", "REG.RETENTION", "EMP.RECHERCHE"), ("MRC du Granit",), None),
+    "marc": (
+        ("REG.ACCUEIL_LOCAL", "LOG.RECHERCHE", "ORG.CONCERTATION"),
+        ("Sherbrooke",),
+        "marc-andre",
+    ),
+    "fatou": (
+        ("EMP.RECHERCHE", "RAC.EVAL", "EMP.EMPLOYEURS"),
+        ("Sherbrooke", "MRC de Memphrémagog"),
+        None,
+    ),
+    "nathalie": (("FRA.TEMPS_PARTIEL", "FRA.TRAVAIL", "EDU.ADULTES"), ("Sherbrooke",), None),
+    "sarah": (("EDU.POSTSEC", "EMP.STAGE"), ("Sherbrooke",), None),
+    "organisation admin": (("ACC.ARRIVEE", "ACC.ASILE", "LOG.URGENCE"), ("Sherbrooke",), None),
+}
+
+POLL_THREAD = "Prochaine rencontre des agents municipaux : on choisit la date"
+POLL_BODY = (
+    "Bonjour tout le monde,\n\n"
+    "Notre dernière rencontre à Magog a été très utile (merci Julie pour le compte rendu). "
+    "Je propose qu'on se revoie avant les Fêtes ou au début de janvier, en personne à "
+    "Sherbrooke avec un lien Teams pour celles et ceux du Granit et de Coaticook.\n\n"
+    "Cochez toutes les dates qui vous conviennent dans le sondage ci-dessous. "
+    "Je fermerai le sondage le 7 décembre et j'enverrai l'invitation."
+)
+POLL_OPTIONS = (
+    "Mardi 15 décembre 2026, 9 h 30 à 11 h 30",
+    "Jeudi 17 décembre 2026, 13 h 30 à 15 h 30",
+    "Mardi 12 janvier 2027, 9 h 30 à 11 h 30",
+    "Jeudi 14 janvier 2027, 13 h 30 à 15 h 30",
+)
+TOPICS_QUESTION = "Quels sujets voulez-vous aborder à la rencontre ?"
+TOPICS = (
+    "Logement temporaire des familles à l'arrivée",
+    "Séjours exploratoires : ce qui fonctionne",
+    "Francisation des travailleurs étrangers temporaires en usine",
+    "Accueil des étudiants internationaux hors Sherbrooke",
+)
+INTRODUCTION_TITLE = "Présentez-vous ici !"
+INTRODUCTION_BODY = (
+    "Bienvenue dans la communauté de pratique ! Vous arrivez dans votre poste ou dans "
+    "la communauté ? Dites-nous en deux ou trois lignes qui vous êtes, votre organisation, "
+    "votre territoire et ce sur quoi vous travaillez en ce moment. On est plusieurs à avoir "
+    "commencé seuls dans notre organisation : n'hésitez pas à poser vos questions."
+)
+
+
+def _peers_and_notifications(members: dict, spaces: dict) -> None:
+    from directory.models import ServiceCategory, Territory
+    from forum.models import NotificationSettings, Poll, WatchLevel
+    from forum.notifications import services as notification_services
+    from forum.peers import services as peer_services
+    from forum.polls import services as poll_services
+
+    if Thread.objects.filter(title=POLL_THREAD).exists():
+        return
+    for key, (codes, territories, handle) in EXPERTISE.items():
+        member = members[key]
+        member.expertise.set(ServiceCategory.objects.filter(code__in=codes))
+        member.territories.set(Territory.objects.filter(name__in=territories))
+        if handle and member.handle != handle:
+            member.handle = handle
+            member.save(update_fields=["handle"])
+    # E-mail choices, before anything notifies them: a weekly digest for Julie, a daily
+    # one without the text of posts for Nathalie; the others get an e-mail each time.
+    NotificationSettings.objects.get_or_create(
+        user=members["julie"], defaults={"frequency": NotificationSettings.Frequency.WEEKLY}
+    )
+    NotificationSettings.objects.get_or_create(
+        user=members["nathalie"],
+        defaults={"frequency": NotificationSettings.Frequency.DAILY, "include_content": False},
+    )
+    notification_services.watch_set(
+        user=members["julie"], category=spaces["logement"], level=WatchLevel.WATCHING
+    )
+    notification_services.watch_set(
+        user=members["fatou"],
+        tag=Tag.objects.get(slug="travailleurs-etrangers"),
+        level=WatchLevel.WATCHING,
+    )
+    notification_services.watch_set(
+        user=members["sarah"], category=spaces["regionalisation"], level=WatchLevel.TRACKING
+    )
+
+    Tag.objects.get_or_create(slug="presentations", defaults={"name": "présentations"})
+    if not Thread.objects.filter(title=INTRODUCTION_TITLE).exists():
+        introduction = services.thread_create(
+            author=members["marc"],
+            space=spaces["accueil"],
+            title=INTRODUCTION_TITLE,
+            body=INTRODUCTION_BODY,
+            tags=Tag.objects.filter(slug="presentations"),
+        )
+        services.post_create(
+            author=members["sarah"],
+            thread=introduction,
+            body=(
+                "Hi everyone! Sarah, career advisor at Champlain Regional College in "
+                "Lennoxville. I help international students find internships and stay in "
+                "the region after graduation. Je comprends bien le français, je l'écris "
+                "un peu moins vite !"
+            ),
+        )
+        _backdate(introduction, 40)
+
+    group = spaces["group:agents-municipaux"]
+    thread = services.thread_create(
+        author=members["marc"], space=group, title=POLL_THREAD, body=POLL_BODY
+    )
+    dates = poll_services.poll_create(
+        thread=thread,
+        by=members["marc"],
+        question="Quelles dates vous conviennent ?",
+        options=list(POLL_OPTIONS),
+        kind=Poll.Kind.MULTIPLE,
+        closes_at=timezone.now() + timedelta(days=9),
+    )
+    topics = poll_services.poll_create(
+        thread=thread,
+        by=members["marc"],
+        question=TOPICS_QUESTION,
+        options=list(TOPICS),
+        kind=Poll.Kind.SINGLE,
+        results=Poll.Results.AFTER_CLOSE,
+        closes_at=timezone.now() + timedelta(days=9),
+    )
+    options = list(dates.options.all())
+    poll_services.poll_vote(
+        poll=dates, voter=members["julie"], option_ids=[options[1].pk, options[2].pk]
+    )
+    poll_services.poll_vote(poll=dates, voter=members["marc"], option_ids=[options[2].pk])
+    poll_services.poll_vote(
+        poll=topics, voter=members["julie"], option_ids=[topics.options.all()[1].pk]
+    )
+    services.post_create(
+        author=members["julie"],
+        thread=thread,
+        body=(
+            "Le 17 décembre ou le 12 janvier pour moi. @marc-andre, je peux présenter "
+            "notre bilan des séjours exploratoires au Granit si ça intéresse le groupe."
+        ),
+    )
+    _backdate(thread, 2)
+
+    # A newcomer to the community asks a peer who knows employers (member → Fatou).
+    peer_services.peer_question_send(
+        sender=members["member"],
+        recipient=members["fatou"],
+        subject="Employeurs qui embauchent des travailleurs étrangers à Magog",
+        body=(
+            "Bonjour Fatou, je commence comme agente d'accueil et une entreprise de Magog "
+            "me demande de l'aide pour accueillir six soudeurs qui arrivent en février. "
+            "Avez-vous un contact au SERY ou une trousse pour les employeurs ? Merci !"
+        ),
+    )

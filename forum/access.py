@@ -106,7 +106,7 @@ def forget(user) -> None:
 
 
 def moderates_all(user) -> bool:
-    return signed_in(user) and user.has_perm(MODERATE_ANY)
+    return signed_in(user) and _cached(user, "all", lambda: user.has_perm(MODERATE_ANY))
 
 
 def _facts(user) -> dict:
@@ -121,11 +121,15 @@ def _facts(user) -> dict:
 
         def tagged(queryset, kind, ref, extra):
             # No ORDER BY in the parts: SQLite refuses it in a compound statement.
-            return queryset.order_by().annotate(
-                fact_kind=Value(kind, output_field=CharField()),
-                fact_ref=F(ref),
-                fact_extra=extra,
-            ).values_list("fact_kind", "fact_ref", "fact_extra")
+            return (
+                queryset.order_by()
+                .annotate(
+                    fact_kind=Value(kind, output_field=CharField()),
+                    fact_ref=F(ref),
+                    fact_extra=extra,
+                )
+                .values_list("fact_kind", "fact_ref", "fact_extra")
+            )
 
         empty = Value("", output_field=CharField())
         rows = list(

@@ -445,6 +445,9 @@ FORUM_FLAGS_TO_HIDE = int(os.environ.get("FORUM_FLAGS_TO_HIDE", 3))
 # Posts per page of a thread, threads per page of a space.
 FORUM_POSTS_PER_PAGE = int(os.environ.get("FORUM_POSTS_PER_PAGE", 20))
 FORUM_THREADS_PER_PAGE = int(os.environ.get("FORUM_THREADS_PER_PAGE", 30))
+# Thread pages as visitors see them are cached, keyed on the thread's last event (every
+# change moves it); what changes without an event shows within this many seconds (0: off).
+FORUM_PAGE_CACHE_SECONDS = int(os.environ.get("FORUM_PAGE_CACHE_SECONDS", 60))
 # Largest attachment, in bytes (type checked by content: forum/attachments.py).
 FORUM_ATTACHMENT_MAX_BYTES = int(os.environ.get("FORUM_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 
@@ -456,10 +459,12 @@ FORUM_DIGEST_WEEKDAY = int(os.environ.get("FORUM_DIGEST_WEEKDAY", 0))
 # area of expertise reaches at most this many members (narrow by territory beyond that).
 FORUM_PEER_QUESTIONS_PER_DAY = int(os.environ.get("FORUM_PEER_QUESTIONS_PER_DAY", 10))
 FORUM_PEER_QUESTION_MAX_RECIPIENTS = int(os.environ.get("FORUM_PEER_QUESTION_MAX_RECIPIENTS", 40))
-# The newcomer's welcome page (forum/peers/welcome.py): the "introduce yourself" thread (id),
+# The newcomer's welcome page (forum/peers/welcome.py): the "introduce yourself" thread (id;
+# when 0, the latest thread with the tag FORUM_WELCOME_INTRODUCTION_TAG),
 # the slugs of the categories offered to watch (all readable ones when empty), and the
 # toolkit's starter fiches until the CMS provides them (forum.peers.welcome.starter_links_register).
 FORUM_WELCOME_INTRODUCTION_THREAD = int(os.environ.get("FORUM_WELCOME_INTRODUCTION_THREAD", 0))
+FORUM_WELCOME_INTRODUCTION_TAG = os.environ.get("FORUM_WELCOME_INTRODUCTION_TAG", "presentations")
 FORUM_WELCOME_CATEGORIES: list[str] = []
 FORUM_WELCOME_TOOLKIT_LINKS: list[dict] = []
 # New members see the welcome panel on their account page for this many days.

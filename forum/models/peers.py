@@ -44,6 +44,15 @@ class PeerQuestion(models.Model):
     subject = models.CharField(_("subject"), max_length=160)
     body = models.TextField(_("question"))
     recipient_count = models.PositiveIntegerField(_("members asked"), default=0)
+    #: The forum thread the question opened, when the sender chose to share it there.
+    thread = models.ForeignKey(
+        "forum.Thread",
+        verbose_name=_("thread"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("sent on"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -115,7 +115,7 @@ def notify(
         else:
             notification = Notification.objects.create(**values)
         created.append(notification)
-    selectors.unread_forget([n.recipient for n in created])
+    selectors.unread_refresh([n.recipient for n in created])
     immediate = [n.pk for n in created if n.email == Notification.Email.IMMEDIATE]
     if immediate:
         transaction.on_commit(partial(_enqueue, immediate), robust=True)

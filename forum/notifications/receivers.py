@@ -14,11 +14,12 @@ replies tracks the thread, unless they already chose a level.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from forum import signals
 from forum.models import Notification, WatchLevel
-from forum.notifications import delivery, levels, rights, services
+from forum.notifications import delivery, levels, rights, selectors, services
 
 Kind = Notification.Kind
 User = get_user_model()
@@ -154,3 +155,9 @@ def on_group_membership_changed(sender, *, group, user, joined, **kwargs):
     if not joined:
         services.watches_drop_for_group(user=user, group=group)
         services.unreadable_mark_read(user=user)
+
+
+@receiver(user_logged_in, dispatch_uid="forum.notifications.user_logged_in")
+def on_user_logged_in(sender, *, user, **kwargs):
+    """Signing in recounts the header's unread notifications (lost if the cache was emptied)."""
+    selectors.unread_refresh([user])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from forum.models import Notification, NotificationSettings, Watch, WatchLevel
 from forum.notifications import rights
@@ -17,37 +17,47 @@ def notifications_of(user) -> QuerySet:
     )
 
 
-UNREAD_CACHE_SECONDS = 300
-
-
 def _unread_key(user) -> str:
     return f"forum:unread:{user.uuid}"
 
 
 def unread_count(user) -> int:
-    """The header's count, on every page: from the cache, else one query.
+    """The header's count, on every page, without a query: kept in the cache.
 
-    The cache (Redis in production, shared by every process) is cleared after
-    each change of the member's notifications (``unread_forget``), and lives
-    five minutes at most. It counts rows, not what they point at, so it asks
-    no reading rule: a number reveals nothing of a thread. Notifications that
-    became unreadable are marked read when the member leaves a group and when
-    the centre is opened, so the count and the centre agree.
+    The cache (Redis in production, shared by every process; files under
+    ``make run``) holds each member's exact count, written after every change
+    of their notifications (:func:`unread_refresh`), at sign-in and when the
+    centre is opened. Read-only and query-free, so pages cost the same number
+    of queries whatever the cache holds; a member whose entry was lost (the
+    cache emptied) sees no count until one of those moments. It counts rows,
+    not what they point at: notifications that became unreadable are marked
+    read when the member leaves a group and when the centre is opened.
     """
     if not (user and user.is_authenticated):
         return 0
-    count = cache.get(_unread_key(user))
-    if count is None:
-        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-        cache.set(_unread_key(user), count, UNREAD_CACHE_SECONDS)
-    return count
+    return cache.get(_unread_key(user)) or 0
 
 
-def unread_forget(users) -> None:
-    """Clear the cached counts of these members, once the current transaction commits."""
-    keys = [_unread_key(user) for user in users]
-    if keys:
-        transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
+def unread_store(user, count: int) -> None:
+    cache.set(_unread_key(user), count, None)
+
+
+def unread_refresh(users) -> None:
+    """Recount these members' unread notifications once the current transaction commits."""
+    users = list(users)
+    if users:
+        transaction.on_commit(lambda: _recount(users), robust=True)
+
+
+def _recount(users) -> None:
+    """One query for all of them, one write to the cache."""
+    counts = dict(
+        Notification.objects.filter(recipient__in=users, read_at__isnull=True)
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values_list("recipient", "n")
+    )
+    cache.set_many({_unread_key(user): counts.get(user.pk, 0) for user in users}, None)
 
 
 def unread_readable_count(user) -> int:

@@ -68,7 +68,7 @@ def unreadable_mark_read(*, user) -> int:
     readable = rights.readable(unread, user).values("pk")
     count = unread.exclude(pk__in=readable).update(read_at=timezone.now())
     if count:
-        selectors.unread_forget([user])
+        selectors.unread_refresh([user])
     return count
 
 
@@ -78,7 +78,7 @@ def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     count = unread.update(read_at=timezone.now())
-    selectors.unread_forget([user])
+    selectors.unread_refresh([user])
     return count
 
 
@@ -90,7 +90,7 @@ def notification_open(*, user, notification_id: int) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
-        selectors.unread_forget([user])
+        selectors.unread_refresh([user])
     return notification
 
 

@@ -60,6 +60,9 @@ def sentence(notification) -> str:
 def link(notification) -> str:
     """Where the notification leads (a path in the current language)."""
     if notification.kind == Kind.QUESTION and notification.question_id:
+        if notification.thread is not None:  # the question opened a thread: answers there
+            thread = notification.thread
+            return reverse("forum:thread", kwargs={"thread_id": thread.pk, "slug": thread.slug})
         return reverse("forum:question_detail", args=[notification.question_id])
     if notification.post_id is not None:
         # The permalink finds the post's page (and its anchor) when followed.

@@ -26,6 +26,8 @@ def notification_list(request):
             messages.success(request, gettext("All your notifications are marked read."))
         return redirect("forum:notifications")
     services.unreadable_mark_read(user=request.user)
+    unread = selectors.unread_readable_count(request.user)
+    selectors.unread_store(request.user, unread)  # the header below shows the exact count
     page = Paginator(selectors.notifications_of(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -36,7 +38,7 @@ def notification_list(request):
     return render(
         request,
         "forum/notifications/notification_list.html",
-        {"page": page, "items": items, "unread": selectors.unread_count(request.user)},
+        {"page": page, "items": items, "unread": unread},
     )
 
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from forum.models import Category
 from forum.peers import selectors
 from forum.peers.services import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH
 
@@ -50,3 +51,24 @@ class QuestionForm(forms.Form):
             "They answer you on the platform."
         ),
     )
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return str(obj.i18n.name)
+
+
+class ExpertsQuestionForm(QuestionForm):
+    """A question to everyone with an expertise, optionally shared as a forum thread."""
+
+    category = CategoryChoiceField(
+        label=_("Also post it in the forum (optional)"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("No, only to these members"),
+        help_text=_("The question then opens a thread in this category: answers help everyone."),
+    )
+
+    def __init__(self, *args, categories=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories or Category.objects.none()

@@ -102,3 +102,25 @@ def expertise_choices() -> QuerySet:
 
 def territory_choices() -> QuerySet:
     return Territory.objects.order_by("position", "name")
+
+
+def categories_to_ask_in(viewer) -> QuerySet:
+    """Categories where ``viewer`` may start a thread (to share a question to peers)."""
+    from forum.models import Category
+
+    allowed = [
+        c.pk for c in Category.objects.visible_to(viewer) if viewer.has_perm(access.START_THREAD, c)
+    ]
+    return Category.objects.filter(pk__in=allowed).order_by("position", "name")
+
+
+def recent_posts(*, member, viewer, limit: int = 5) -> list:
+    """The member's latest posts that ``viewer`` may read (the forum's reading rule)."""
+    from forum.models import Post
+
+    return list(
+        Post.objects.visible_to(viewer)
+        .filter(author=member, state=Post.State.VISIBLE)
+        .select_related("thread")
+        .order_by("-created_at")[:limit]
+    )

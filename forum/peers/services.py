@@ -14,11 +14,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from forum import access
+from forum import services as forum_services
 from forum.models import Notification, PeerQuestion
 from forum.notifications import delivery
 from forum.peers import selectors
@@ -45,8 +47,13 @@ def peer_question_send(
     recipient=None,
     expertise=None,
     territory=None,
+    category=None,
 ) -> PeerQuestion:
     """Send a question to ``recipient``, or to everyone with ``expertise`` (in ``territory``).
+
+    With ``category``, the question also opens a thread there (through the forum's
+    service, which checks the sender may start one), so that the answers are shared;
+    the notifications of those asked then lead to the thread.
 
     The sender's row is locked while their questions of the day are counted,
     so that two questions sent at once cannot both pass the limit.
@@ -65,6 +72,8 @@ def peer_question_send(
         raise ValidationError(errors)
     if (recipient is None) == (expertise is None):
         raise ValueError("Either one recipient or an area of expertise.")
+    if not sender.has_perm(access.SEE_MEMBERS):
+        raise PermissionDenied
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=sender.pk).first()
         since = timezone.now() - timedelta(days=1)
@@ -114,9 +123,27 @@ def peer_question_send(
             body=body,
             recipient_count=len(recipients),
         )
+        if category is not None:
+            try:
+                question.thread = forum_services.thread_create(
+                    author=sender, space=category, title=subject, body=body
+                )
+            except ValidationError as error:
+                # The thread's fields are the question's: say it next to them.
+                names = {"title": "subject", "body": "body"}
+                raise ValidationError(
+                    {
+                        names.get(field, "category"): messages
+                        for field, messages in error.message_dict.items()
+                    }
+                ) from error
         question.full_clean()
         question.save()
         delivery.notify(
-            recipients, kind=Notification.Kind.QUESTION, actor=sender, question=question
+            recipients,
+            kind=Notification.Kind.QUESTION,
+            actor=sender,
+            question=question,
+            thread=question.thread,
         )
     return question

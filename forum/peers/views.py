@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from forum.models import Notification, PeerQuestion
 from forum.notifications import services as notification_services
 from forum.peers import selectors, services, welcome
-from forum.peers.forms import MemberFilterForm, QuestionForm
+from forum.peers.forms import ExpertsQuestionForm, MemberFilterForm, QuestionForm
 
 PAGE_SIZE = 24
 
@@ -82,12 +82,16 @@ def member_detail(request, handle: str):
     return render(
         request,
         "forum/members/member_detail.html",
-        {"member": member, "is_self": member.pk == request.user.pk},
+        {
+            "member": member,
+            "is_self": member.pk == request.user.pk,
+            "recent_posts": selectors.recent_posts(member=member, viewer=request.user),
+        },
     )
 
 
-def _ask(request, *, template: str, context: dict, send) -> object:
-    form = QuestionForm(request.POST or None, initial=context.pop("initial", None))
+def _ask(request, *, template: str, context: dict, send, form_class=QuestionForm, **form_options):
+    form = form_class(request.POST or None, initial=context.pop("initial", None), **form_options)
     if request.method == "POST" and form.is_valid():
         try:
             question = send(**form.cleaned_data)
@@ -145,6 +149,8 @@ def experts_ask(request):
         send=lambda **values: services.peer_question_send(
             sender=request.user, expertise=expertise, territory=territory, **values
         ),
+        form_class=ExpertsQuestionForm,
+        categories=selectors.categories_to_ask_in(request.user),
     )
     if isinstance(outcome, PeerQuestion):
         messages.success(

@@ -12,8 +12,9 @@ provides the fiches through :func:`starter_links_register`, or
     ]
 
 ``FORUM_WELCOME_INTRODUCTION_THREAD`` is the id of the "introduce yourself"
-thread, and ``FORUM_WELCOME_CATEGORIES`` the slugs of the categories offered
-to watch (all categories the member may read when empty).
+thread (else the latest thread tagged ``FORUM_WELCOME_INTRODUCTION_TAG``), and
+``FORUM_WELCOME_CATEGORIES`` the slugs of the categories offered to watch (all
+categories the member may read when empty).
 """
 
 from __future__ import annotations
@@ -51,13 +52,17 @@ def starter_links(request) -> list[dict]:
 
 
 def introduction_thread(user):
-    """The "introduce yourself" thread, if set and readable by ``user``."""
+    """The "introduce yourself" thread readable by ``user``: the one set by id, else the
+    latest thread tagged ``FORUM_WELCOME_INTRODUCTION_TAG`` (what the animation team does
+    from the forum itself, without touching settings)."""
     from forum.models import Thread
 
+    threads = Thread.objects.visible_to(user)
     thread_id = getattr(settings, "FORUM_WELCOME_INTRODUCTION_THREAD", None)
-    if not thread_id:
-        return None
-    return Thread.objects.visible_to(user).filter(pk=thread_id).first()
+    if thread_id:
+        return threads.filter(pk=thread_id).first()
+    tag = getattr(settings, "FORUM_WELCOME_INTRODUCTION_TAG", "presentations")
+    return threads.filter(tags__slug=tag).order_by("-created_at").first() if tag else None
 
 
 def categories_to_watch(user) -> list:

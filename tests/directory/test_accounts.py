@@ -679,8 +679,7 @@ def test_my_account_query_count_does_not_grow_with_memberships_and_requests(
     # the page: may open the admin, may answer every request), whether they
     # administer an organisation (the notices they are offered), then the page's reads;
     # the profile form's areas of expertise and territories: chosen (2) and offered (2).
-    # (The header's count of unread notifications comes from the cache, warmed first.)
-    client.get("/fr/directory/account/")
+    # (The header's count of unread notifications comes from the cache: no query.)
     with django_assert_num_queries(14) as small:
         client.get("/fr/directory/account/")
     _populate(organisation_admin, organisation, 8)

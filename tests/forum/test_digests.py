@@ -67,7 +67,7 @@ def test_a_daily_digest_groups_two_threads_in_one_email_in_the_members_language(
 def test_a_digest_is_sent_once_per_period_however_often_the_job_runs(
     make_member, category, mailoutbox, django_capture_on_commit_callbacks
 ):
-    reader = _digest_member(make_member, handle="lectrice")
+    _digest_member(make_member, handle="lectrice")
     author = make_member()
     day = timezone.localtime() + timedelta(days=1)
     morning = day.replace(hour=8, minute=0)

@@ -255,3 +255,59 @@ def test_a_long_standing_member_no_longer_sees_the_welcome_panel(client, member)
     member.save(update_fields=["date_joined"])
     client.force_login(member)
     assert "/fr/forum/welcome/" not in client.get("/fr/directory/account/").content.decode()
+
+
+def test_a_question_to_experts_can_open_a_thread_where_answers_are_shared(make_member, areas):
+    from forum.models import Thread
+
+    from .factories import CategoryFactory
+
+    category = CategoryFactory(name="Logement", slug="logement", public=False)
+    expert = make_member()
+    expert.expertise.set([areas["sub"]])
+    question = services.peer_question_send(
+        sender=make_member(),
+        expertise=areas["sub"],
+        subject="Logement temporaire à Coaticook",
+        body="Des pistes pour une famille de cinq ?",
+        category=category,
+    )
+    thread = Thread.objects.get(category=category)
+    assert question.thread == thread and thread.title == "Logement temporaire à Coaticook"
+    notification = Notification.objects.get(recipient=expert, kind="question")
+    assert notification.thread == thread
+
+
+def test_a_too_short_subject_for_a_thread_is_refused_next_to_the_subject(make_member, areas):
+    from .factories import CategoryFactory
+
+    make_member().expertise.set([areas["sub"]])
+    with pytest.raises(ValidationError) as error:
+        services.peer_question_send(
+            sender=make_member(),
+            expertise=areas["sub"],
+            subject="Toit",
+            body="?",
+            category=CategoryFactory(public=False),
+        )
+    assert "subject" in error.value.message_dict
+    assert not PeerQuestion.objects.exists()
+
+
+def test_a_profile_lists_recent_posts_only_from_threads_the_reader_may_read(client, make_member):
+    from .factories import (
+        CategoryFactory,
+        ForumGroupFactory,
+        GroupMembershipFactory,
+        thread_started,
+    )
+
+    author = make_member(handle="marie-t")
+    group = ForumGroupFactory(visibility="private")
+    GroupMembershipFactory(group=group, user=author)
+    thread_started(CategoryFactory(public=False), author, title="Francisation en usine")
+    thread_started(group, author, title="Budget confidentiel du comité")
+    client.force_login(make_member())
+    page = client.get("/fr/forum/members/marie-t/").content.decode()
+    assert "Francisation en usine" in page
+    assert "Budget confidentiel" not in page

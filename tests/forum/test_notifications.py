@@ -251,3 +251,26 @@ def test_the_preferences_page_saves_a_digest_frequency(client, make_member):
     )
     assert response.status_code == 302
     assert member.forum_notification_settings.frequency == "weekly"
+
+
+def test_the_header_counts_a_new_mention_on_any_page(
+    client, make_member, category, django_capture_on_commit_callbacks
+):
+    marie = make_member(handle="marie-t")
+    client.force_login(marie)
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_started(category, make_member(), body="@marie-t, une question")
+    page = client.get("/fr/forum/").content.decode()
+    assert '<span class="badge">1<span class="visually-hidden"> non lues' in page
+
+
+def test_asking_everyone_with_an_expertise_from_who_to_ask(client, make_member, areas):
+    experts = [make_member() for _ in range(2)]
+    for expert in experts:
+        expert.expertise.set([areas["sub"]])
+    client.force_login(make_member())
+    url = f"/fr/forum/members/ask/?expertise={areas['top'].code}"
+    assert "2 membres" in client.get(url).content.decode()
+    response = client.post(url, {"subject": "Logement", "body": "Des pistes ?"})
+    assert response.status_code == 302
+    assert Notification.objects.filter(kind=Kind.QUESTION).count() == 2
