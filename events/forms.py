@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Organisation, ServiceCategory, Territory
-from events.models import Event, EventAudience, EventKind, EventLanguage, EventMode
+from events.models import (
+    Event,
+    EventAttachment,
+    EventAudience,
+    EventKind,
+    EventLanguage,
+    EventMode,
+)
 
 
 class PublicRegistrationForm(forms.Form):
@@ -134,7 +143,25 @@ class CancelForm(forms.Form):
     )
 
 
+def _document_field(label, *, required: bool) -> forms.FileField:
+    return forms.FileField(
+        label=label,
+        required=required,
+        validators=[FileExtensionValidator(allowed_extensions=settings.WAGTAILDOCS_EXTENSIONS)],
+        help_text=_("PDF, Word, PowerPoint, OpenDocument, text or spreadsheet."),
+    )
+
+
 class MinutesForm(forms.Form):
     minutes = forms.CharField(
         label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 10})
     )
+    document = _document_field(_("Minutes as a document (optional)"), required=False)
+
+
+class AttachmentForm(forms.Form):
+    """Add a document to an event: its agenda, its slides..."""
+
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=EventAttachment.Kind.choices)
+    title = forms.CharField(label=_("Title of the document"), max_length=255)
+    file = _document_field(_("File"), required=True)

@@ -430,16 +430,59 @@ def occurrence_cancel(*, occurrence: Occurrence, by, note: str = "") -> Occurren
     return current
 
 
-def occurrence_minutes_update(*, occurrence: Occurrence, by, minutes: str, document=None):
-    """Attach the minutes (text and/or a document) to an occurrence."""
+def occurrence_minutes_update(
+    *, occurrence: Occurrence, by, minutes: str, document=None, file=None
+):
+    """Attach the minutes (text, and a document or an uploaded ``file``) to an occurrence."""
     _require(by, access.MANAGE_EVENT, occurrence.event)
     with transaction.atomic():
-        current = Occurrence.objects.select_for_update().get(pk=occurrence.pk)
+        current = (
+            Occurrence.objects.select_for_update().select_related("event").get(pk=occurrence.pk)
+        )
         current.minutes = minutes.strip()
+        if file is not None:
+            title = gettext("Minutes: %(title)s, %(date)s") % {
+                "title": current.display_title,
+                "date": timezone.localtime(current.start).strftime("%Y-%m-%d"),
+            }
+            document = _document_create(title=title, file=file, by=by)
         if document is not None:
             current.minutes_document = document
         current.save(update_fields=["minutes", "minutes_document", "updated_at"])
     return current
+
+
+def _document_create(*, title: str, file, by):
+    """A Wagtail document in the root collection (staff find it in the admin's documents)."""
+    from wagtail.documents import get_document_model
+    from wagtail.models import Collection
+
+    Document = get_document_model()
+    # Wagtail's migration creates the root; a database flushed since (tests) has none.
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    document = Document(title=title, file=file, collection=root, uploaded_by_user=by)
+    document._set_document_file_metadata()  # size and hash, as Wagtail's own upload does
+    document.full_clean()
+    document.save()
+    return document
+
+
+def event_attachment_add(*, event: Event, by, kind: str, title: str, file):
+    """Attach a document (agenda, slides...) to an event; shown on its page."""
+    from events.models import EventAttachment
+
+    _require(by, access.MANAGE_EVENT, event)
+    with transaction.atomic():
+        document = _document_create(title=title.strip(), file=file, by=by)
+        position = event.attachments.count()
+        return EventAttachment.objects.create(
+            event=event, kind=kind, document=document, position=position
+        )
+
+
+def event_attachment_remove(*, attachment, by) -> None:
+    _require(by, access.MANAGE_EVENT, attachment.event)
+    attachment.delete()
 
 
 def attendance_record(*, occurrence: Occurrence, by, attended: dict[int, bool | None]) -> int:

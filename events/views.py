@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from directory.models import Organisation, ServiceCategory, Territory
 from events import access, selectors, services
 from events.forms import (
+    AttachmentForm,
     CancelForm,
     EventForm,
     MinutesForm,
@@ -368,8 +369,32 @@ def _errors_to_form(form, error: ValidationError) -> None:
 @login_required
 def manage_event(request, slug: str):
     event = _managed_event(request, slug)
-    form = EventForm(request.POST or None, instance=event, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    attachment_form = AttachmentForm(
+        request.POST if action == "attach" else None,
+        request.FILES if action == "attach" else None,
+    )
+    if action == "attach" and attachment_form.is_valid():
+        try:
+            services.event_attachment_add(
+                event=event, by=request.user, **attachment_form.cleaned_data
+            )
+        except ValidationError as error:
+            _errors_to_form(attachment_form, error)
+        else:
+            messages.success(request, gettext("The document is attached."))
+            return redirect("events:manage_event", slug=event.slug)
+    if action == "detach":
+        attachment = get_object_or_404(event.attachments, pk=request.POST.get("attachment"))
+        services.event_attachment_remove(attachment=attachment, by=request.user)
+        messages.success(request, gettext("The document is removed from the event."))
+        return redirect("events:manage_event", slug=event.slug)
+    form = EventForm(
+        request.POST if action == "" and request.method == "POST" else None,
+        instance=event,
+        user=request.user,
+    )
+    if request.method == "POST" and not action and form.is_valid():
         data = form.service_fields()
         event.refresh_from_db()  # the form wrote into the instance; the service compares
         try:
@@ -389,7 +414,10 @@ def manage_event(request, slug: str):
             "event": event,
             "occurrences": event.occurrences.order_by("start")[:60],
             "cancel_form": CancelForm(),
+            "attachment_form": attachment_form,
+            "attachments": event.attachments.select_related("document"),
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -439,7 +467,9 @@ def manage_occurrence(request, slug: str, pk: int):
         },
     )
     minutes_form = MinutesForm(
-        request.POST if action == "minutes" else None, initial={"minutes": occurrence.minutes}
+        request.POST if action == "minutes" else None,
+        request.FILES if action == "minutes" else None,
+        initial={"minutes": occurrence.minutes},
     )
     try:
         if action == "change" and form.is_valid():
@@ -460,7 +490,10 @@ def manage_occurrence(request, slug: str, pk: int):
             return redirect("events:manage_occurrence", slug=slug, pk=pk)
         if action == "minutes" and minutes_form.is_valid():
             services.occurrence_minutes_update(
-                occurrence=occurrence, by=request.user, minutes=minutes_form.cleaned_data["minutes"]
+                occurrence=occurrence,
+                by=request.user,
+                minutes=minutes_form.cleaned_data["minutes"],
+                file=minutes_form.cleaned_data["document"],
             )
             messages.success(request, gettext("The minutes are saved."))
             return redirect("events:manage_occurrence", slug=slug, pk=pk)

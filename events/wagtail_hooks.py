@@ -1,6 +1,31 @@
-"""Wagtail admin wiring for the events. One section per concern; code in the concern's module."""
+"""Wagtail admin wiring for the events: one menu item to the management pages.
+
+Events are managed on the site's own pages (``/fr/events/manage/``), which
+organisations' admins reach without the Wagtail admin; staff who hold the
+Animation role find them from the admin's menu too. Their documents (agendas,
+slides, minutes) are Wagtail documents, in the admin's Documents.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+
+
+@hooks.register("register_admin_menu_item")
+def register_events_menu_item():
+    from directory.admin_access import PermissionMenuItem
+    from events import access
+
+    return PermissionMenuItem(
+        _("Events"),
+        reverse("events:manage"),
+        permission=access.MANAGE_EVENTS,
+        name="events-manage",
+        icon_name="date",
+        order=450,
+    )
+
 
 # =============================================================================
 # Partner calendars (import of partners' iCalendar feeds): the "Partner
@@ -20,9 +45,6 @@ def register_partner_calendar_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_partner_calendar_menu_item():
-    from django.urls import reverse
-    from django.utils.translation import gettext_lazy as _
-
     from directory.admin_access import PermissionMenuItem
     from events import access
 
@@ -31,8 +53,8 @@ def register_partner_calendar_menu_item():
         reverse("events_calendars:index"),
         permission=access.MANAGE_EVENTS,
         name="partner-calendars",
-        icon_name="date",
-        order=450,
+        icon_name="calendar-alt",
+        order=451,
     )
 
 

@@ -327,3 +327,47 @@ def test_the_list_and_the_month_cost_the_same_queries_at_two_sizes(
         event_make(start=soon + timedelta(hours=days), organisations=[OrganisationFactory()])
     with django_assert_num_queries(queries):
         get_html(client, path)
+
+
+def test_a_manager_attaches_the_agenda_which_the_event_page_links(client, event_make, animator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    event = event_make()
+    client.force_login(animator)
+    response = client.post(
+        url("events:manage_event", event.slug),
+        {
+            "action": "attach",
+            "kind": "agenda",
+            "title": "Ordre du jour",
+            "file": SimpleUploadedFile("ordre-du-jour.pdf", b"%PDF-1.4 ordre du jour"),
+        },
+    )
+    assert response.status_code == 302
+    attachment = event.attachments.get()
+    assert attachment.document.title == "Ordre du jour"
+    client.logout()
+    assert attachment.document.url in get_html(client, url("events:event", event.slug))
+
+
+def test_a_file_of_another_kind_is_refused_and_nothing_is_attached(client, event_make, animator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    event = event_make()
+    client.force_login(animator)
+    response = client.post(
+        url("events:manage_event", event.slug),
+        {"action": "attach", "kind": "slides", "title": "Script",
+         "file": SimpleUploadedFile("script.exe", b"MZ")},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert 'id="form-errors"' in response.content.decode()
+    assert not event.attachments.exists()
+
+
+def test_staff_with_the_animation_role_find_the_events_in_the_admin_menu(client, staff, roles):
+    client.force_login(staff)
+    manage = url("events:manage")
+    assert manage not in get_html(client, "/admin/")  # the directory team alone: no
+    staff.groups.add(roles["animation"])
+    assert manage in get_html(client, "/admin/")
