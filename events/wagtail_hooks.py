@@ -53,7 +53,7 @@ def register_partner_calendar_menu_item():
         reverse("events_calendars:index"),
         permission=access.MANAGE_EVENTS,
         name="partner-calendars",
-        icon_name="calendar-alt",
+        icon_name="date",
         order=451,
     )
 
