@@ -140,7 +140,10 @@ def snapshots_mark_stale(*, event_ids=(), user_ids=()) -> list[str]:
         )
     if user_ids:
         condition |= Q(key__in=[f"member:{pk}" for pk in user_ids])
-    keys = list(FeedSnapshot.objects.filter(condition, stale=False).values_list("key", flat=True))
+    keys = list(FeedSnapshot.objects.filter(condition).values_list("key", flat=True))
     if keys:
+        # Unconditional, and after the readers' query: an UPDATE waits for a build holding
+        # the row (snapshot_rebuild) and applies after it, so a build that read the data
+        # before this change committed never leaves its snapshot fresh.
         FeedSnapshot.objects.filter(key__in=keys).update(stale=True)
     return keys
