@@ -348,3 +348,14 @@ def test_building_a_feed_takes_the_same_queries_for_2_and_for_8_events():
         series = event_create(rrule="FREQ=WEEKLY;COUNT=5")
         occurrence_cancel(series.occurrences.order_by("start")[1])
     assert build_queries() == small
+
+
+def test_the_demos_public_feed_is_never_empty_and_reads_in_both_parsers(client, reference_data):
+    from cms.demo import demo_seed
+
+    demo_seed()
+    data = fetch(client, "/events/feed.ics").content
+    calendar = icalendar.Calendar.from_ical(data)
+    assert len(calendar.walk("VEVENT")) >= 5
+    assert all(component.errors == [] for component in calendar.walk())
+    assert len(vobject.readOne(data.decode("utf-8")).vevent_list) >= 5
