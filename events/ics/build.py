@@ -111,7 +111,8 @@ def vevents(item: model.Item, *, zone_name: str = DEFAULT_ZONE) -> list[Event]:
     master = Event()
     master.add("uid", item.uid)
     master.add("dtstamp", stamp)
-    master.add("sequence", item.sequence)
+    if item.sequence:  # 0 is the default (RFC 5546: present when greater than 0)
+        master.add("sequence", item.sequence)
     _times(master, item.start, item.end, zone)
     if item.rrule:
         master.add("rrule", rrule_value(item.rrule, item.start, zone))
@@ -130,7 +131,8 @@ def vevents(item: model.Item, *, zone_name: str = DEFAULT_ZONE) -> list[Event]:
         master.add("conference", item.conference_url, parameters={"VALUE": "URI"})
     if item.categories:
         master.add("categories", [text_clean(c) for c in item.categories])
-    master.add("status", item.status)
+    if item.status != model.CONFIRMED:  # the default; a feed of 1,000 events pays for it
+        master.add("status", item.status)
     if item.status == model.CANCELLED:
         master.add("transp", "TRANSPARENT")  # OPAQUE is the default
     if item.organizer:
@@ -151,7 +153,8 @@ def vevents(item: model.Item, *, zone_name: str = DEFAULT_ZONE) -> list[Event]:
         override.add("recurrence-id", _local(instance.recurrence_id, zone))
         instance_stamp = max(stamp, _utc(instance.last_modified))
         override.add("dtstamp", instance_stamp)
-        override.add("sequence", instance.sequence)
+        if instance.sequence:
+            override.add("sequence", instance.sequence)
         _times(override, instance.start, instance.end, zone)
         _texts(
             override,
@@ -164,7 +167,8 @@ def vevents(item: model.Item, *, zone_name: str = DEFAULT_ZONE) -> list[Event]:
         )
         if item.conference_url:
             override.add("conference", item.conference_url, parameters={"VALUE": "URI"})
-        override.add("status", instance.status)
+        if instance.status != model.CONFIRMED:
+            override.add("status", instance.status)
         if instance.status == model.CANCELLED:
             override.add("transp", "TRANSPARENT")
         if item.organizer:
@@ -180,7 +184,7 @@ def _sort_key(value: datetime | date) -> datetime:
 
 
 #: Part of every fragment's fingerprint: change it when the builder's output changes.
-BUILDER_VERSION = "2"
+BUILDER_VERSION = "3"
 
 
 class FragmentStore(Protocol):
