@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,13 @@ class LocalDateTimeField(forms.DateTimeField):
     input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
+def _formfield(field, **kwargs):
+    """Links typed without a scheme are https (Django 6's default, chosen now)."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class EventForm(forms.ModelForm):
     """Create or change an event or a series (managers: Animation, hosts' admins)."""
 
@@ -53,6 +61,7 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = Event
+        formfield_callback = _formfield
         fields = [
             "kind",
             "title",

@@ -254,6 +254,13 @@ class Event(BilingualMixin, models.Model):
         return bool(self.rrule)
 
     @property
+    def recurrence_text(self) -> str:
+        """The rule in words, in the active language (``events.recurrence.rrule_text``)."""
+        from events.recurrence import rrule_text
+
+        return rrule_text(self)
+
+    @property
     def duration(self) -> timedelta:
         return self.end - self.start
 

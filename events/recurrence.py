@@ -19,6 +19,7 @@ a person (``modified`` / ``cancelled``) are never touched by it.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -328,6 +329,54 @@ def wall_shift(value: datetime, *, old_start: datetime, new_start: datetime) -> 
     return aware(local_naive(value) + delta).astimezone(zone())
 
 
-def rrule_describe(text: str) -> dict:
-    """The rule's parts, for templates that describe a series in words."""
-    return _parts(text) if text else {}
+_WEEKDAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
+
+
+def rrule_text(event) -> str:
+    """The series' rule in words, in the active language ("Every month, on the second
+    Tuesday"), for the common rules people write; a general phrase for the others."""
+    from django.utils import formats
+    from django.utils.dates import WEEKDAYS
+    from django.utils.translation import gettext, pgettext
+
+    if not event.rrule:
+        return ""
+    parts = _parts(event.rrule)
+    frequency, interval = parts.get("FREQ"), parts.get("INTERVAL", "1")
+    days = [day for day in parts.get("BYDAY", "").split(",") if day]
+    text = gettext("Repeats on several dates")
+    ordinals = {
+        "1": pgettext("the nth weekday of a month", "first"),
+        "2": pgettext("the nth weekday of a month", "second"),
+        "3": pgettext("the nth weekday of a month", "third"),
+        "4": pgettext("the nth weekday of a month", "fourth"),
+        "5": pgettext("the nth weekday of a month", "fifth"),
+        "-1": pgettext("the nth weekday of a month", "last"),
+    }
+    if frequency == "DAILY" and interval == "1" and not days:
+        text = gettext("Every day")
+    elif frequency == "WEEKLY" and len(days) <= 1 and interval in ("1", "2"):
+        weekday = WEEKDAYS[_WEEKDAYS[days[0]] if days else local_naive(event.start).weekday()]
+        if interval == "1":
+            text = gettext("Every week, on %(weekday)s") % {"weekday": weekday}
+        else:
+            text = gettext("Every other week, on %(weekday)s") % {"weekday": weekday}
+    elif frequency == "MONTHLY" and interval == "1" and len(days) == 1 and "BYSETPOS" not in parts:
+        match = re.fullmatch(r"([+-]?\d)(MO|TU|WE|TH|FR|SA|SU)", days[0])
+        if match and match.group(1).lstrip("+") in ordinals:
+            text = gettext("Every month, on the %(ordinal)s %(weekday)s") % {
+                "ordinal": ordinals[match.group(1).lstrip("+")],
+                "weekday": WEEKDAYS[_WEEKDAYS[match.group(2)]],
+            }
+    elif frequency == "MONTHLY" and interval == "1" and parts.get("BYMONTHDAY", "").isdigit():
+        text = gettext("Every month, on day %(day)s") % {"day": parts["BYMONTHDAY"]}
+    if "UNTIL" in parts:
+        until = _until_parse(parts["UNTIL"])
+        until_date = local_naive(until).date() if isinstance(until, datetime) else until
+        text = gettext("%(rule)s, until %(date)s") % {
+            "rule": text,
+            "date": formats.date_format(until_date, "j F Y"),
+        }
+    elif "COUNT" in parts:
+        text = gettext("%(rule)s (%(count)s dates)") % {"rule": text, "count": parts["COUNT"]}
+    return text

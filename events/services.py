@@ -328,7 +328,10 @@ def event_cancel(*, event: Event, by, note: str = "") -> Event:
         current = Event.objects.select_for_update().get(pk=event.pk)
         if current.state == EventState.CANCELLED:
             raise ValidationError(gettext("This event is already cancelled."))
-        was_published = current.state == EventState.PUBLISHED
+        if current.state == EventState.DRAFT:
+            # A cancelled event is shown as such to everyone: a draft is deleted instead.
+            raise ValidationError(gettext("This event is a draft: delete it instead."))
+        was_published = True
         current.state = EventState.CANCELLED
         current.cancelled_at = timezone.now()
         current.sequence += 1
@@ -347,6 +350,18 @@ def event_cancel(*, event: Event, by, note: str = "") -> Event:
             _notify(ids, "occurrence_cancelled")
         _occurrences_changed_signal(current)
     return current
+
+
+def event_draft_delete(*, event: Event, by) -> None:
+    """Delete a draft (never published, so nobody registered and no calendar shows it)."""
+    _require(by, access.MANAGE_EVENT, event)
+    with transaction.atomic():
+        current = Event.objects.select_for_update().get(pk=event.pk)
+        if current.state != EventState.DRAFT:
+            raise ValidationError(
+                gettext("Only a draft can be deleted; cancel a published event instead.")
+            )
+        current.delete()
 
 
 # --- One occurrence ----------------------------------------------------------------------
@@ -556,6 +571,14 @@ def registration_create(
         _registration_open_check(current, user=user if signed_in else None)
         if not signed_in and current.event.audience != EventAudience.PUBLIC:
             raise RegistrationRefused(gettext("This event is for members of the community."))
+        if not signed_in:
+            existing = current.registrations.active().filter(user=None, email=email).first()
+            if existing is not None:
+                # The same answer as a first registration, and the e-mail again: the
+                # confirmation link if it was lost, else the place and how to cancel. The
+                # page tells nobody whether this address was registered.
+                _notify([existing.pk], _STATE_MESSAGE[existing.state])
+                return existing
         registration = Registration(
             occurrence=current,
             user=user if signed_in else None,
@@ -580,13 +603,16 @@ def registration_create(
                 registration.save()
         except IntegrityError as error:
             raise RegistrationRefused(_already_registered_message(signed_in)) from error
-        kind = {
-            RegistrationState.CONFIRMED: "confirmed",
-            RegistrationState.WAITLISTED: "waitlisted",
-            RegistrationState.PENDING: "confirm_email",
-        }[registration.state]
-        _notify([registration.pk], kind)
+        _notify([registration.pk], _STATE_MESSAGE[registration.state])
     return registration
+
+
+#: The e-mail that tells a registrant where they stand.
+_STATE_MESSAGE = {
+    RegistrationState.CONFIRMED: "confirmed",
+    RegistrationState.WAITLISTED: "waitlisted",
+    RegistrationState.PENDING: "confirm_email",
+}
 
 
 def _already_registered_message(signed_in: bool) -> str:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("manage/<slug:slug>/", views.manage_event, name="manage_event"),
     path("manage/<slug:slug>/publish/", views.manage_publish, name="manage_publish"),
     path("manage/<slug:slug>/cancel/", views.manage_cancel, name="manage_cancel"),
+    path("manage/<slug:slug>/delete/", views.manage_delete, name="manage_delete"),
     path("manage/<slug:slug>/<int:pk>/", views.manage_occurrence, name="manage_occurrence"),
     path("<slug:slug>/", views.event_detail, name="event"),
     path("<slug:slug>/<int:pk>/", views.occurrence_detail, name="occurrence"),

@@ -22,6 +22,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -250,7 +251,12 @@ def member_cancel(request, slug: str, pk: int):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, gettext("Your registration is cancelled."))
-    return redirect(request.POST.get("next") or occurrence.get_absolute_url())
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = occurrence.get_absolute_url()
+    return redirect(next_url)
 
 
 def _registration_by_token(token: str) -> Registration:
@@ -432,6 +438,19 @@ def manage_publish(request, slug: str):
     else:
         messages.success(request, gettext("The event is published."))
     return redirect("events:manage_event", slug=event.slug)
+
+
+@require_POST
+@login_required
+def manage_delete(request, slug: str):
+    event = _managed_event(request, slug)
+    try:
+        services.event_draft_delete(event=event, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("events:manage_event", slug=event.slug)
+    messages.success(request, gettext("The draft is deleted."))
+    return redirect("events:manage")
 
 
 @require_POST

@@ -13,7 +13,7 @@ from events.models import EventKind
 from tests.events.conftest import animator, event_make, host  # noqa: F401  (fixtures)
 from tests.factories import UserFactory
 
-from .conftest import axe_violations, format_violations
+from .conftest import axe_violations, format_violations, sign_in_with_a_session
 
 pytestmark = pytest.mark.e2e
 
@@ -90,3 +90,22 @@ def test_on_a_phone_the_count_and_first_event_come_before_the_filters(new_page, 
     expect(page.locator(".events__count")).to_be_in_viewport(ratio=1)
     first = page.locator(".event-list > li").first
     expect(first.get_by_role("heading", level=3)).to_be_in_viewport(ratio=1)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_management_pages_have_no_wcag_violations(
+    new_page,
+    live_server,
+    calendar,
+    animator,  # noqa: F811
+    language,
+):
+    page = new_page(locale=f"{language}-CA")
+    sign_in_with_a_session(page, live_server, animator)
+    page.goto(f"/{language}/events/manage/{calendar.slug}/")
+    expect(page.locator("#id_rrule")).to_have_value("FREQ=WEEKLY;COUNT=4")
+    assert_no_violations(page, language)
+    occurrence = calendar.occurrences.order_by("start").first()
+    page.goto(f"/{language}/events/manage/{calendar.slug}/{occurrence.pk}/")
+    expect(page.locator("table")).to_be_visible()
+    assert_no_violations(page, language)

@@ -371,3 +371,14 @@ def test_staff_with_the_animation_role_find_the_events_in_the_admin_menu(client,
     assert manage not in get_html(client, "/admin/")  # the directory team alone: no
     staff.groups.add(roles["animation"])
     assert manage in get_html(client, "/admin/")
+
+
+def test_cancelling_never_redirects_to_another_site(client, event_make, member):
+    event = event_make()
+    occurrence = event.occurrences.get()
+    services.registration_create(occurrence=occurrence, user=member)
+    client.force_login(member)
+    response = client.post(
+        url("events:member_cancel", event.slug, occurrence.pk), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == occurrence.get_absolute_url()

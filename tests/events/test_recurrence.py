@@ -147,3 +147,46 @@ def test_the_daily_job_extends_series_as_the_horizon_moves(event_make, settings)
     assert 8 <= count <= 10
     settings.EVENTS_HORIZON_DAYS = 120
     assert tasks.occurrences_extend.call() == event.occurrences.count() - count > 0
+
+
+def test_an_all_day_event_runs_from_local_midnight_to_the_midnight_after_its_last_day(
+    event_make,
+):
+    event = event_make(all_day=True, start=local(2027, 3, 13, 10), end=local(2027, 3, 14, 16))
+    assert (event.start, event.end) == (local(2027, 3, 13), local(2027, 3, 15))
+    assert event.occurrences.get().end == local(2027, 3, 15)
+
+
+def test_a_bad_rule_in_an_edit_changes_nothing(event_make, animator):
+    event = event_make(start=local(2027, 1, 12, 19), rrule="FREQ=MONTHLY;BYDAY=2TU;COUNT=3")
+    with pytest.raises(ValidationError):
+        services.event_update(event=event, by=animator, rrule="FREQ=SECONDLY", title="Autre")
+    event = Event.objects.get(pk=event.pk)
+    assert (event.rrule, event.title, event.sequence) == (
+        "FREQ=MONTHLY;BYDAY=2TU;COUNT=3", "Atelier : accueillir en région", 0
+    )  # fmt: skip
+    assert event.occurrences.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("rule", "french", "english"),
+    [
+        ("FREQ=MONTHLY;BYDAY=2TU;COUNT=10", "Chaque mois, le deuxième mardi (10 dates)",
+         "Every month, on the second Tuesday (10 dates)"),
+        ("FREQ=MONTHLY;BYDAY=-1FR", "Chaque mois, le dernier vendredi",
+         "Every month, on the last Friday"),
+        ("FREQ=WEEKLY;INTERVAL=2;UNTIL=20270630T035959Z",
+         "Une semaine sur deux, le mardi, jusqu’au 29 juin 2027",
+         "Every other week, on Tuesday, until 29 June 2027"),
+        ("FREQ=YEARLY;BYMONTH=3;BYDAY=1MO", "Se répète à plusieurs dates",
+         "Repeats on several dates"),
+    ],
+)  # fmt: skip
+def test_a_series_rule_is_described_in_words_in_both_languages(rule, french, english):
+    from django.utils import translation
+
+    event = series(rrule=rule)  # starts on a Tuesday
+    with translation.override("fr"):
+        assert event.recurrence_text == french
+    with translation.override("en"):
+        assert event.recurrence_text == english

@@ -227,3 +227,55 @@ def test_minutes_attach_to_the_occurrence(event_make, animator):
     )
     occurrence.refresh_from_db()
     assert occurrence.minutes.startswith("Présents")
+
+
+def test_an_admin_of_another_organisation_cannot_change_or_cancel_an_occurrence(event_make):
+    from tests.factories import MembershipFactory
+
+    occurrence = event_make(rrule="FREQ=WEEKLY;COUNT=2").occurrences.first()
+    outsider = MembershipFactory(role="admin", state="active").user
+    with pytest.raises(PermissionDenied):
+        services.occurrence_cancel(occurrence=occurrence, by=outsider)
+    with pytest.raises(PermissionDenied):
+        services.occurrence_update(occurrence=occurrence, by=outsider, venue="Ailleurs")
+    occurrence.refresh_from_db()
+    assert not occurrence.cancelled and not occurrence.modified
+
+
+def test_the_hosts_admin_cancels_an_occurrence_of_their_organisations_series(
+    event_make, host_admin
+):
+    occurrence = event_make(rrule="FREQ=WEEKLY;COUNT=2").occurrences.first()
+    services.occurrence_cancel(occurrence=occurrence, by=host_admin)
+    occurrence.refresh_from_db()
+    assert occurrence.cancelled
+
+
+def test_registering_an_address_again_sends_its_link_again_and_reveals_nothing(
+    workshop, mailoutbox, django_capture_on_commit_callbacks
+):
+    occurrence = only_occurrence(workshop)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.registration_create(
+            occurrence=occurrence, name="Aïcha Diallo", email="aicha@example.org"
+        )
+        again = services.registration_create(
+            occurrence=occurrence, name="Aïcha D.", email="AICHA@example.org"
+        )
+    assert again.pk == first.pk and Registration.objects.count() == 1
+    assert [m.to for m in mailoutbox] == [["aicha@example.org"]] * 2
+    assert all(first.token in m.body for m in mailoutbox)
+
+
+def test_a_draft_is_deleted_not_cancelled_so_it_never_shows_publicly(event_make, animator):
+    from events.models import Event
+
+    draft = event_make(state="draft")
+    with pytest.raises(ValidationError):
+        services.event_cancel(event=draft, by=animator)
+    assert not Event.objects.visible_to(None).filter(pk=draft.pk).exists()
+    services.event_draft_delete(event=draft, by=animator)
+    assert not Event.objects.filter(pk=draft.pk).exists()
+    published = event_make()
+    with pytest.raises(ValidationError):
+        services.event_draft_delete(event=published, by=animator)
