@@ -399,3 +399,6 @@ EVENTS_FEED_MAX_AGE = int(os.environ.get("EVENTS_FEED_MAX_AGE", 900))
 # EVENTS_IMPORT_TIMEOUT seconds; a calendar larger than EVENTS_IMPORT_MAX_BYTES is refused.
 EVENTS_IMPORT_TIMEOUT = float(os.environ.get("EVENTS_IMPORT_TIMEOUT", 10))
 EVENTS_IMPORT_MAX_BYTES = int(os.environ.get("EVENTS_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+# Each process serves a fresh feed without asking the database for this many seconds; a
+# change made in another process reaches its feeds after that long at most.
+EVENTS_FEED_MEMO_SECONDS = float(os.environ.get("EVENTS_FEED_MEMO_SECONDS", 2))

@@ -36,3 +36,6 @@ REST_FRAMEWORK = {
 # queue itself (tests/background/) switch to the database backend and start
 # real workers (`manage.py run_worker`) against the test database.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Each test's database is rolled back: a feed remembered by the process from one test must
+# not answer in the next. tests/events/test_feeds.py turns the memo on where it tests it.
+EVENTS_FEED_MEMO_SECONDS = 0

@@ -15,7 +15,7 @@ from dateutil.relativedelta import SU, TU, relativedelta
 from django.conf import settings
 from django.utils import timezone
 
-from events.feeds import services
+from events.feeds import services, snapshots
 from events.feeds.models import CalendarToken, FeedSnapshot
 from events.models import Registration
 
@@ -170,8 +170,25 @@ def test_feeds_are_built_when_events_change_not_on_each_request(
     client, series, django_assert_max_num_queries
 ):
     fetch(client, "/events/feed.ics")
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(2):  # the snapshot's row, then its bytes
         fetch(client, "/events/feed.ics")
+
+
+def test_a_process_serves_a_fresh_feed_from_memory_and_forgets_it_on_a_change(
+    client, series, settings, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    settings.EVENTS_FEED_MEMO_SECONDS = 60
+    snapshots._fresh.clear()
+    first = fetch(client, "/events/feed.ics")
+    with django_assert_max_num_queries(0):
+        again = fetch(client, "/events/feed.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    with django_capture_on_commit_callbacks(execute=True):
+        series.title = "Communauté de pratique (reportée)"
+        series.sequence += 1
+        series.save()
+    assert "(reportée)".encode() in fetch(client, "/events/feed.ics").content
+    snapshots._fresh.clear()
 
 
 def test_the_meeting_link_is_absent_from_every_public_feed(client, series, organisation):
@@ -230,7 +247,7 @@ def test_a_cancelled_occurrence_stays_cancelled_for_14_days_then_becomes_an_exda
     events = icalendar.Calendar.from_ical(data).walk("VEVENT")
     assert [status(e) for e in events if "RECURRENCE-ID" in e].count("CANCELLED") == 1
     occurrence_cancel(cancelled, when=timezone.now() - timedelta(days=15))
-    FeedSnapshot.objects.update(stale=True)
+    snapshots.snapshots_mark_stale(event_ids=[series.pk])
     data = fetch(client, f"/events/{series.pk}/event.ics").content
     events = icalendar.Calendar.from_ical(data).walk("VEVENT")
     assert [status(e) for e in events if "RECURRENCE-ID" in e] == ["CONFIRMED"]
