@@ -231,6 +231,16 @@ def main() -> None:
         served = timed(request, options.runs)
         not_modified = timed(lambda: request(HTTP_IF_NONE_MATCH=etag), options.runs)
         assert request(HTTP_IF_NONE_MATCH=etag)[0].startswith("304")
+        # The view alone (no middleware): what the feed itself costs, for comparison.
+        from events.feeds import views as feed_views
+
+        view_served = timed(
+            lambda: feed_views.all_events(factory.get("/events/feed.ics")), options.runs
+        )
+        view_304 = timed(
+            lambda: feed_views.all_events(factory.get("/events/feed.ics", HTTP_IF_NONE_MATCH=etag)),
+            options.runs,
+        )
         vevents = content.count(b"BEGIN:VEVENT")
         # One event changed: what the task does after an edit (its fragment alone is new).
         changed = Event.objects.order_by("pk").first()
@@ -245,6 +255,8 @@ def main() -> None:
             ("rebuild, after one change", incremental),
             ("served from snapshot", served),
             ("304 Not Modified", not_modified),
+            ("view alone, served", view_served),
+            ("view alone, 304", view_304),
         ):
             print(
                 f"{label:28} {len(values):5d} {statistics.median(values):8.1f} "

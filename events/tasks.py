@@ -19,6 +19,7 @@ from django.utils import timezone
 from directory import mail
 from directory.background import periodic, retrying
 from events.feeds import tasks as feeds_tasks  # noqa: F401  (feed builds, on change and periodic)
+from events.importing import tasks as importing_tasks  # noqa: F401  (partner calendars, hourly)
 
 #: When the reminder goes: occurrences starting within this time from now.
 REMINDER_AHEAD = timedelta(hours=24)

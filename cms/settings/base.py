@@ -469,3 +469,20 @@ FORUM_WELCOME_CATEGORIES: list[str] = []
 FORUM_WELCOME_TOOLKIT_LINKS: list[dict] = []
 # New members see the welcome panel on their account page for this many days.
 FORUM_WELCOME_PANEL_DAYS = int(os.environ.get("FORUM_WELCOME_PANEL_DAYS", 60))
+
+# iCalendar feeds (events/feeds/): the public feeds cover this many days back and ahead;
+# cancelled occurrences stay in them as STATUS:CANCELLED this many days; clients are asked
+# to refresh every EVENTS_FEED_REFRESH_SECONDS (REFRESH-INTERVAL, X-PUBLISHED-TTL) and
+# caches may keep a response EVENTS_FEED_MAX_AGE seconds (Cache-Control).
+EVENTS_FEED_DAYS_BACK = int(os.environ.get("EVENTS_FEED_DAYS_BACK", 30))
+EVENTS_FEED_DAYS_AHEAD = int(os.environ.get("EVENTS_FEED_DAYS_AHEAD", 365))
+EVENTS_FEED_CANCELLED_DAYS = int(os.environ.get("EVENTS_FEED_CANCELLED_DAYS", 14))
+EVENTS_FEED_REFRESH_SECONDS = int(os.environ.get("EVENTS_FEED_REFRESH_SECONDS", 3600))
+EVENTS_FEED_MAX_AGE = int(os.environ.get("EVENTS_FEED_MAX_AGE", 900))
+# Partner calendars (events/importing/): each network operation of a fetch times out after
+# EVENTS_IMPORT_TIMEOUT seconds; a calendar larger than EVENTS_IMPORT_MAX_BYTES is refused.
+EVENTS_IMPORT_TIMEOUT = float(os.environ.get("EVENTS_IMPORT_TIMEOUT", 10))
+EVENTS_IMPORT_MAX_BYTES = int(os.environ.get("EVENTS_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+# Each process serves a fresh feed without asking the database for this many seconds; a
+# change made in another process reaches its feeds after that long at most.
+EVENTS_FEED_MEMO_SECONDS = float(os.environ.get("EVENTS_FEED_MEMO_SECONDS", 2))

@@ -41,3 +41,6 @@ REST_FRAMEWORK = {
 CHANNEL_LAYER_PREFIX = "continuum-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
 CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = CHANNEL_LAYER_PREFIX  # noqa: F405
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Each test's database is rolled back: a feed remembered by the process from one test must
+# not answer in the next. tests/events/test_feeds.py turns the memo on where it tests it.
+EVENTS_FEED_MEMO_SECONDS = 0

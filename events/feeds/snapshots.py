@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -75,16 +76,37 @@ def _memory_get(key: str, etag: str) -> bytes:
     return content
 
 
+#: Each process remembers a fresh snapshot's ETag for ``EVENTS_FEED_MEMO_SECONDS``: a
+#: request then makes no query at all. A change made in this process forgets it at once;
+#: one made in another process shows after that many seconds at most.
+_fresh: dict[str, tuple[float, Snapshot]] = {}
+
+
+def _memo_seconds() -> float:
+    from django.conf import settings
+
+    return getattr(settings, "EVENTS_FEED_MEMO_SECONDS", 2.0)
+
+
+def _remember(snapshot: Snapshot) -> Snapshot:
+    if _memo_seconds() > 0:
+        _fresh[snapshot.key] = (time.monotonic() + _memo_seconds(), snapshot)
+    return snapshot
+
+
 def snapshot_get(key: str) -> Snapshot:
     """The fresh snapshot of ``key``, built now if missing or stale; :class:`FeedGone`."""
+    held = _fresh.get(key)
+    if held is not None and held[0] > time.monotonic():
+        return held[1]
     row = (
         FeedSnapshot.objects.filter(key=key)
         .values_list("etag", "changed_at", "public", "stale")
         .first()
     )
     if row is not None and not row[3] and row[0]:
-        return Snapshot(key, etag=row[0], changed_at=row[1], public=row[2])
-    return snapshot_rebuild(key)
+        return _remember(Snapshot(key, etag=row[0], changed_at=row[1], public=row[2]))
+    return _remember(snapshot_rebuild(key))
 
 
 def snapshot_rebuild(key: str, *, force: bool = False) -> Snapshot:
@@ -140,7 +162,12 @@ def snapshots_mark_stale(*, event_ids=(), user_ids=()) -> list[str]:
         )
     if user_ids:
         condition |= Q(key__in=[f"member:{pk}" for pk in user_ids])
-    keys = list(FeedSnapshot.objects.filter(condition, stale=False).values_list("key", flat=True))
+    keys = list(FeedSnapshot.objects.filter(condition).values_list("key", flat=True))
+    for key in keys:
+        _fresh.pop(key, None)
     if keys:
+        # Unconditional, and after the readers' query: an UPDATE waits for a build holding
+        # the row (snapshot_rebuild) and applies after it, so a build that read the data
+        # before this change committed never leaves its snapshot fresh.
         FeedSnapshot.objects.filter(key__in=keys).update(stale=True)
     return keys

@@ -50,7 +50,7 @@ class Item:
     """One VEVENT: a single event or a series (``rrule``) with its exceptions.
 
     ``uid`` is stable forever and unique per series. ``last_modified`` (aware)
-    is the last change that matters: it is DTSTAMP and LAST-MODIFIED, so an
+    is the last change that matters: it is DTSTAMP (LAST-MODIFIED would repeat it), so an
     unchanged event gives identical bytes. ``exdates`` are original starts of
     skipped occurrences; ``instances`` are moved, changed or cancelled ones.
     """

@@ -130,7 +130,7 @@ def test_no_floating_times_and_until_in_utc():
                 for moment in getattr(value, "dts", [value]):
                     assert moment.dt.tzinfo is not None, (name, moment.dt)
                     times += 1
-    assert times == 15
+    assert times == 12
     assert b"RRULE:FREQ=MONTHLY;UNTIL=20270101T045959Z;BYDAY=2TU" in data
 
 
@@ -177,7 +177,7 @@ def test_series_expanded_like_a_client_matches_the_rule_with_its_exceptions_acro
     expanded = recurring_ical_events.of(icalendar.Calendar.from_ical(data)).between(
         date(2026, 1, 1), date(2027, 1, 1)
     )
-    seen = sorted((e["DTSTART"].dt, str(e.get("STATUS"))) for e in expanded)
+    seen = sorted((e["DTSTART"].dt, str(e.get("STATUS", "CONFIRMED"))) for e in expanded)
     rule = rrulestr(
         "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20261231T235959",
         dtstart=at(2026, 1, 13, 13, 30).replace(tzinfo=None),
