@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from cms import demo_recensement
 from directory import access
 from directory.catalogue.reference import DATA_DIR
 from directory.models import (
@@ -414,5 +415,6 @@ def demo_seed() -> dict[str, object]:
         organisation=sanc,
         defaults={"role": Membership.Role.MEMBER, "state": Membership.State.ACTIVE},
     )
+    demo_recensement.recensement_seed(users=users, organisations=organisations)
     demo_cartographie_seed()
     return {"users": users, "organisations": len(organisations), "services_created": services}

@@ -26,3 +26,8 @@ class DirectoryConfig(AppConfig):
         from directory import data_version
 
         data_version.connect(self)
+
+        # The staff view of organisation profiles: visits and needs (directory/tournee/).
+        from directory.tournee import sections
+
+        sections.register()

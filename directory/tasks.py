@@ -13,3 +13,4 @@ from directory.cartographie import tasks as cartographie_tasks  # noqa: F401  (i
 from directory.editing import tasks as editing_tasks  # noqa: F401  (validation e-mails)
 from directory.importing import jobs as import_jobs  # noqa: F401  (imports, stale-job sweep)
 from directory.members import tasks as members_tasks  # noqa: F401  (membership e-mails)
+from directory.recensement import tasks as recensement_tasks  # noqa: F401  (invitations, reminders)

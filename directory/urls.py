@@ -4,6 +4,7 @@ from directory.cartographie import views as cartographie
 from directory.catalogue import views as catalogue
 from directory.editing import views as editing
 from directory.members import views as accounts
+from directory.recensement import views as recensement
 from directory.search import views as search
 
 app_name = "directory"
@@ -51,6 +52,13 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("invitations/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
+    # Recensement: an invited organisation's private link (no account needed).
+    path("recensement/<str:token>/", recensement.campaign_answer, name="campaign_answer"),
+    path(
+        "recensement/<str:token>/merci/<int:sequence>/",
+        recensement.campaign_answer_done,
+        name="campaign_answer_done",
+    ),
     # Self-service editing by organisation admins.
     path("manage/<slug:slug>/", editing.manage_organisation, name="manage_organisation"),
     path(

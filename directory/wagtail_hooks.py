@@ -120,9 +120,100 @@ def register_access_permissions():
             access.VALIDATE_CHANGES,
             access.IMPORT_DIRECTORY,
             access.VIEW_BACKGROUND_TASKS,
+            access.MANAGE_CAMPAIGNS,
+            access.MANAGE_VISITS,
+            access.VIEW_NEEDS,
         )
     ]
     return Permission.objects.filter(content_type__app_label="directory", codename__in=codenames)
 
 
 # === End of the access policy =================================================
+
+
+# =============================================================================
+# Recensement and tournée: the "Recensement" admin menu (survey campaigns,
+# services found in documents, partner visits) under /admin/recensement/ and
+# /admin/tournee/, and the dashboard panel of follow-ups due soon. For
+# MANAGE_CAMPAIGNS and MANAGE_VISITS (roles Animation, Équipe du répertoire).
+# Code in directory/recensement/admin.py and directory/tournee/admin.py.
+# =============================================================================
+
+
+@hooks.register("register_admin_urls")
+def register_recensement_urls():
+    from django.urls import include, path
+
+    from directory.recensement import admin as recensement_admin
+    from directory.tournee import admin as tournee_admin
+
+    return [
+        path(
+            "recensement/",
+            include((recensement_admin.urlpatterns, recensement_admin.NAMESPACE)),
+        ),
+        path("tournee/", include((tournee_admin.urlpatterns, tournee_admin.NAMESPACE))),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_recensement_menu():
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from wagtail.admin.menu import Menu, SubmenuMenuItem
+
+    from directory import access
+    from directory.admin_access import PermissionMenuItem
+
+    items = [
+        PermissionMenuItem(
+            _("Survey campaigns"),
+            reverse("recensement_admin:index"),
+            permission=access.MANAGE_CAMPAIGNS,
+            name="recensement-campaigns",
+            icon_name="clipboard-list",
+            order=100,
+        ),
+        PermissionMenuItem(
+            _("Services found in documents"),
+            reverse("recensement_admin:documents"),
+            permission=access.MANAGE_CAMPAIGNS,
+            name="recensement-documents",
+            icon_name="doc-full",
+            order=200,
+        ),
+        PermissionMenuItem(
+            _("Partner visits"),
+            reverse("tournee_admin:index"),
+            permission=access.MANAGE_VISITS,
+            name="tournee-visits",
+            icon_name="group",
+            order=300,
+        ),
+        PermissionMenuItem(
+            _("Needs heard"),
+            reverse("tournee_admin:needs"),
+            permission=access.VIEW_NEEDS,
+            name="tournee-needs",
+            icon_name="help",
+            order=400,
+        ),
+    ]
+    return SubmenuMenuItem(
+        _("Recensement"),
+        Menu(items=items),
+        name="recensement",
+        icon_name="clipboard-list",
+        order=260,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def register_follow_ups_panel(request, panels):
+    from directory.tournee.admin import homepage_panels
+
+    homepage_panels(request, panels)
+
+
+# === End of recensement and tournée ============================================

@@ -90,6 +90,15 @@ class ChangeRequestFilterSet(WagtailFilterSet):
         return queryset.filter(submitted_at__lt=limit)
 
 
+def _submitter(change_request: ChangeRequest):
+    """Who sent the request: a member, or a survey answer (recensement), which has no account."""
+    if change_request.submitted_by is not None:
+        return change_request.submitted_by
+    for answer in change_request.campaign_answers.all():
+        return gettext("%(name)s, in an answer to a survey") % {"name": answer.respondent_name}
+    return "—"
+
+
 class ReviewerRequiredMixin(PermissionRequiredMixin):
     """The validation views are for validators (``REVIEW_CHANGES``)."""
 
@@ -118,7 +127,7 @@ class ValidationIndexView(ReviewerRequiredMixin, BaseListingView):
             Column("organisation", label=_("Organisation"), accessor="organisation.name"),
             Column("target_kind", label=_("Record type"), accessor="get_target_kind_display"),
             Column("kind", label=_("Kind of change"), accessor="get_kind_display"),
-            Column("submitted_by", label=_("Submitted by"), accessor="submitted_by"),
+            Column("submitted_by", label=_("Submitted by"), accessor=_submitter),
             DateColumn("submitted_at", label=_("Submitted"), sort_key="submitted_at"),
         ]
 

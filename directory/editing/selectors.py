@@ -154,6 +154,7 @@ def change_requests_awaiting_review(*, user):
     return (
         ChangeRequest.objects.pending()
         .select_related("organisation", "service", "location", "submitted_by")
+        .prefetch_related("campaign_answers")  # requests from survey answers say so
         .order_by("submitted_at", "pk")
     )
 

@@ -327,7 +327,7 @@ def _open_request(record, **kwargs) -> ChangeRequest:
 
 
 def change_request_submit(
-    *, user, target, data, files=None, seen_proposal=None, replace_proposal=None
+    *, user, target, data, files=None, seen_proposal=None, replace_proposal=None, prefix=None
 ) -> EditOutcome:
     """Validate an admin's edit of ``target`` and apply it or send it for validation.
 
@@ -348,6 +348,63 @@ def change_request_submit(
     """
     organisation = organisation_of(target)
     _require_editor(user, organisation)
+    return _edit_submit(
+        actor=user,
+        validator=_publishes_directly(user, target),
+        always_review=False,
+        target=target,
+        data=data,
+        files=files,
+        seen_proposal=seen_proposal,
+        replace_proposal=replace_proposal,
+        prefix=prefix,
+    )
+
+
+def change_request_propose(
+    *, target, data, files=None, seen_proposal="", replace_proposal=None, prefix=None
+) -> EditOutcome:
+    """An edit that comes from no account: an answer to a survey campaign's private link.
+
+    The caller (``directory/recensement/services.py``) has checked the link,
+    which stands for the organisation. The edit never applies by itself,
+    whether the record is public or not: it always becomes a change request
+    that staff approve (or send back), through the same validation, merge
+    of unseen proposals and conflict rules as :func:`change_request_submit`.
+    A new service is created awaiting verification, with its ``create`` request.
+    """
+    return _edit_submit(
+        actor=None,
+        validator=False,
+        always_review=True,
+        target=target,
+        data=data,
+        files=files,
+        seen_proposal=seen_proposal,
+        replace_proposal=replace_proposal,
+        prefix=prefix,
+    )
+
+
+def _edit_submit(
+    *,
+    actor,
+    validator: bool,
+    always_review: bool,
+    target,
+    data,
+    files,
+    seen_proposal,
+    replace_proposal,
+    prefix,
+) -> EditOutcome:
+    """The edit of :func:`change_request_submit`, once who may make it is settled.
+
+    ``validator``: the edit applies at once and verifies the record.
+    ``always_review``: the edit becomes a request even when the record is not public.
+    """
+    user = actor
+    organisation = organisation_of(target)
     spec = spec_for(target)
     is_new = target.pk is None
     working = target if is_new else type(target).objects.get(pk=target.pk)
@@ -356,12 +413,16 @@ def change_request_submit(
     # which may be newer: another field changed meanwhile (by an import this edit waited
     # for) is kept, not reverted.
     base = None if is_new else snapshot(working, spec.fields)
-    form = form_class_for(target)(data, files, instance=working, organisation=organisation)
+    form = form_class_for(target)(
+        data, files, instance=working, organisation=organisation, prefix=prefix
+    )
     if not form.is_valid():
         raise InvalidEdit(form)
     values = values_from_form(spec, form)
     if is_new:
-        return _create(user=user, record=working, values=values)
+        return _create(
+            user=user, record=working, values=values, validator=validator, review=always_review
+        )
     edited = diff(base, values)
 
     with transaction.atomic():
@@ -370,8 +431,8 @@ def change_request_submit(
         open_requests = list(
             ChangeRequest.objects.open_for(record).filter(kind=ChangeRequest.Kind.UPDATE)
         )
-        validator = _publishes_directly(user, record)
-        if seen_proposal is not None and not validator and record_is_public(record):
+        reviewed = always_review or record_is_public(record)
+        if seen_proposal is not None and not validator and reviewed:
             values = _merge_unseen_proposals(
                 record=record,
                 form=form,
@@ -384,6 +445,10 @@ def change_request_submit(
             edited = diff(base, values)
         changes = {name: [current.get(name), values[name]] for name in edited}
         changes = {name: pair for name, pair in changes.items() if pair[0] != pair[1]}
+        if not changes and always_review:
+            # A survey answer that changes nothing leaves pending proposals alone:
+            # its form showed the record, not them.
+            return EditOutcome(record=record)
         if not changes:
             # The form was brought back to the current version: a pending
             # proposal (which the form opened on) is thereby withdrawn.
@@ -393,7 +458,7 @@ def change_request_submit(
             return EditOutcome(record=record, withdrawn=open_requests)
 
         proposed = {name: pair[1] for name, pair in changes.items()}
-        if validator or not record_is_public(record):
+        if validator or not reviewed:
             if validator:
                 _mark_verified(record, user, timezone.now())
             apply_values(record, proposed)
@@ -488,13 +553,14 @@ def _merge_unseen_proposals(
     return merged
 
 
-def _create(*, user, record, values: dict[str, Any]) -> EditOutcome:
+def _create(
+    *, user, record, values: dict[str, Any], validator: bool, review: bool = False
+) -> EditOutcome:
     changes = _without_empty(diff({}, values))
-    validator = _publishes_directly(user, record)
     channel = _channel(validator)
     with transaction.atomic():
         record.organisation = Organisation.objects.lock(record.organisation_id)
-        if isinstance(record, Location) and record_is_public(record) and not validator:
+        if isinstance(record, Location) and (review or record_is_public(record)) and not validator:
             change_request = _open_request(
                 record,
                 kind=ChangeRequest.Kind.CREATE,
@@ -537,13 +603,25 @@ def _create(*, user, record, values: dict[str, Any]) -> EditOutcome:
 def service_archive(*, user, service: Service) -> EditOutcome:
     """Take a service out of the directory: at once if it is not public, else via staff."""
     _require_editor(user, service.organisation)
+    return _service_archive(
+        actor=user, service=service, validator=_publishes_directly(user, service), review=False
+    )
+
+
+def service_archive_propose(*, service: Service) -> EditOutcome:
+    """A survey answer says the service is no longer offered: always a request for staff
+    (see :func:`change_request_propose`)."""
+    return _service_archive(actor=None, service=service, validator=False, review=True)
+
+
+def _service_archive(*, actor, service: Service, validator: bool, review: bool) -> EditOutcome:
+    user = actor
     with transaction.atomic():
         record = _lock(service)
         if record.state == PublicationState.ARCHIVED:
             return EditOutcome(record=record)
         state_change = {"state": [record.state, PublicationState.ARCHIVED]}
-        validator = _publishes_directly(user, record)
-        if record_is_public(record) and not validator:
+        if (review or record_is_public(record)) and not validator:
             change_request = _open_request(
                 record,
                 kind=ChangeRequest.Kind.ARCHIVE,
@@ -753,6 +831,7 @@ def change_request_approve(
     with transaction.atomic():
         change_request = _lock_request(change_request)
         _require_pending(change_request)
+        verified_on = _verified_on(change_request, now)
         target = change_request.target
         record = _lock(target) if target is not None else None
         review = change_request_review(change_request, record=record)
@@ -768,7 +847,8 @@ def change_request_approve(
 
         if kind == ChangeRequest.Kind.UPDATE:
             current = snapshot(record, tuple(change_request.proposed))
-            _mark_verified(record, reviewer, now)
+            _mark_verified(record, reviewer, verified_on)
+            _mark_assured(record, verified_on, now)
             apply_values(record, change_request.proposed)
             _history(
                 record=record,
@@ -818,7 +898,8 @@ def change_request_approve(
             )
             record.state = new_state
             if kind == ChangeRequest.Kind.CREATE:
-                _mark_verified(record, reviewer, now)
+                _mark_verified(record, reviewer, verified_on)
+                _mark_assured(record, verified_on, now)
                 change_request.proposed = review.current
             record.full_clean()
             record.save()
@@ -841,6 +922,20 @@ def change_request_approve(
         change_request.save()
         transaction.on_commit(lambda: _notify_submitter(change_request.pk))
         return change_request
+
+
+def _verified_on(change_request: ChangeRequest, now):
+    """When the approved record was last confirmed true: the date of the survey answer the
+    request came from (the organisation said so then), else the approval itself."""
+    answered = change_request.campaign_answers.order_by("submitted_at").first()
+    return answered.submitted_at if answered is not None else now
+
+
+def _mark_assured(record, verified_on, now) -> None:
+    """A service confirmed by its organisation (a survey answer, not the approval alone) was
+    *assured* that day (HSDS ``assured_date``)."""
+    if verified_on is not now and isinstance(record, Service):
+        record.assured_date = timezone.localdate(verified_on)
 
 
 def change_request_send_back(

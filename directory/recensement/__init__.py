@@ -1,0 +1,1 @@
+"""Recensement: survey campaigns answered through a private link, and document review."""
