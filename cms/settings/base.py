@@ -392,3 +392,7 @@ RECENSEMENT_LINK_MAX_AGE_DAYS = int(os.environ.get("RECENSEMENT_LINK_MAX_AGE_DAY
 # follow-ups due within this many days show on the staff dashboard.
 VISIT_ATTACHMENT_MAX_BYTES = int(os.environ.get("VISIT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 VISIT_FOLLOW_UPS_DUE_SOON_DAYS = 14
+# Cartographie (directory/cartographie/): the portrait's aggregates are kept in the shared
+# cache per version of the directory's data (directory/cartographie/cache.py), at most
+# this many seconds.
+PORTRAIT_CACHE_SECONDS = int(os.environ.get("PORTRAIT_CACHE_SECONDS", 600))

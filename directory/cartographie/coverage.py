@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import ClientStatus, Language, Service, ServiceCategory, Territory
 
+from . import cache
 from .selectors import PortraitScope
 
 GAP = "gap"
@@ -316,7 +317,7 @@ def _search_url(
 def _aggregate(services: QuerySet, **group) -> list[dict]:
     """Services and distinct organisations per group; the smallest organisation id too,
     which names the provider of a cell served by one."""
-    return list(
+    return cache.rows(
         services.values(**group)
         .annotate(
             n_services=Count("pk", distinct=True),

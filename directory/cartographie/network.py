@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from directory.models import Organisation, Partnership, Service, Territory
 
+from . import cache
 from .selectors import PortraitScope
 
 #: The drawing shows at most this many organisations (the most connected first);
@@ -99,7 +100,9 @@ def partnership_network(
     )
     labels = dict(Partnership.Kind.choices)
     edges = []
-    for source_id, target_id, kind in partnerships.values_list("source_id", "target_id", "kind"):
+    for source_id, target_id, kind in cache.rows(
+        partnerships.values_list("source_id", "target_id", "kind")
+    ):
         source, target = nodes[source_id], nodes[target_id]
         source.partners.append((target.organisation, kind))
         target.partners.append((source.organisation, kind))

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from directory.models import ClientStatus, Organisation, Service, ServiceCategory, Territory
 
+from . import cache
 from .coverage import Reference
 from .selectors import PortraitScope
 
@@ -73,8 +74,12 @@ def partner_ids(organisation: Organisation, scope: PortraitScope) -> set[int]:
 
 def _pairs(services) -> dict[int, set[tuple[int, int]]]:
     result: dict[int, set[tuple[int, int]]] = {}
-    rows = services.values_list("organisation_id", "territories", "client_statuses").distinct()
-    for organisation_id, territory_id, status_id in rows:
+    rows = (
+        services.values_list("organisation_id", "territories", "client_statuses")
+        .order_by()
+        .distinct()
+    )
+    for organisation_id, territory_id, status_id in cache.rows(rows):
         if territory_id is not None and status_id is not None:
             result.setdefault(organisation_id, set()).add((territory_id, status_id))
     return result
@@ -85,9 +90,10 @@ def _categories(services) -> dict[int, set[int]]:
     rows = (
         services.annotate(top=Coalesce(F("categories__parent_id"), F("categories__id")))
         .values_list("organisation_id", "top")
+        .order_by()
         .distinct()
     )
-    for organisation_id, top in rows:
+    for organisation_id, top in cache.rows(rows):
         if top is not None:
             result.setdefault(organisation_id, set()).add(top)
     return result
