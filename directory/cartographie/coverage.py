@@ -20,9 +20,11 @@ Definitions (the README's contract of ``coverage.csv``):
 A cell with no organisation is a *gap*, one is *thin* coverage, two or more
 show *convergence*.
 
-Queries: the reference data (3 to 4 small ones), then one aggregate per level
+Queries: the reference data (4 small ones), then one aggregate per level
 (top-level categories, sub-categories when asked, the whole region) grouped
-in the database; never one per cell.
+in the database, never one per cell; their rows are kept in the cache per
+version of the directory's data (``cache.py``), so most pages read them from
+there after one query for the version.
 """
 
 from __future__ import annotations
