@@ -486,3 +486,7 @@ EVENTS_IMPORT_MAX_BYTES = int(os.environ.get("EVENTS_IMPORT_MAX_BYTES", 5 * 1024
 # Each process serves a fresh feed without asking the database for this many seconds; a
 # change made in another process reaches its feeds after that long at most.
 EVENTS_FEED_MEMO_SECONDS = float(os.environ.get("EVENTS_FEED_MEMO_SECONDS", 2))
+# Cartographie (directory/cartographie/): the portrait's aggregates are kept in the shared
+# cache per version of the directory's data (directory/cartographie/cache.py), at most
+# this many seconds.
+PORTRAIT_CACHE_SECONDS = int(os.environ.get("PORTRAIT_CACHE_SECONDS", 600))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import ClientStatus, Territory
 
+from . import cache
 from .coverage import CoverageFilters, Reference, offer_filtered
 from .selectors import PortraitScope
 
@@ -127,7 +128,7 @@ def continuum(
         )
         .order_by()
     )
-    for row in rows:
+    for row in cache.rows(rows):
         counts[(row["territory"], row["step"])] = (row["n_organisations"], row["n_services"])
     return Continuum(
         status=status,

@@ -20,9 +20,11 @@ Definitions (the README's contract of ``coverage.csv``):
 A cell with no organisation is a *gap*, one is *thin* coverage, two or more
 show *convergence*.
 
-Queries: the reference data (3 to 4 small ones), then one aggregate per level
+Queries: the reference data (4 small ones), then one aggregate per level
 (top-level categories, sub-categories when asked, the whole region) grouped
-in the database; never one per cell.
+in the database, never one per cell; their rows are kept in the cache per
+version of the directory's data (``cache.py``), so most pages read them from
+there after one query for the version.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import ClientStatus, Language, Service, ServiceCategory, Territory
 
+from . import cache
 from .selectors import PortraitScope
 
 GAP = "gap"
@@ -316,7 +319,7 @@ def _search_url(
 def _aggregate(services: QuerySet, **group) -> list[dict]:
     """Services and distinct organisations per group; the smallest organisation id too,
     which names the provider of a cell served by one."""
-    return list(
+    return cache.rows(
         services.values(**group)
         .annotate(
             n_services=Count("pk", distinct=True),

@@ -19,6 +19,7 @@ from django.db.models import Count, F, QuerySet
 
 from directory.models import ClientStatus, Organisation, ServiceCategory, Territory
 
+from . import cache
 from .coverage import GAP, THIN, Cell, CoverageFilters, CoverageMatrix, Reference, offer_filtered
 from .selectors import PortraitScope
 
@@ -101,7 +102,7 @@ def overlaps(
     )
     statuses = {s.pk: s for s in reference.statuses}
     result = []
-    for row in grouped[:limit]:
+    for row in cache.rows(grouped[:limit]):
         if row["category"] is None or row["client_status"] not in statuses:
             continue
         result.append(
@@ -124,10 +125,11 @@ def overlaps(
             client_statuses__in={key[2] for key in wanted},
         )
         .values_list("territories", "categories", "client_statuses", "organisation_id")
+        .order_by()
         .distinct()
     )
     by_key: dict[tuple[int, int, int], set[int]] = {}
-    for territory, category, status, organisation in rows:
+    for territory, category, status, organisation in cache.rows(rows):
         if (territory, category, status) in wanted:
             by_key.setdefault((territory, category, status), set()).add(organisation)
     names = (

@@ -12,10 +12,12 @@ import math
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import Organisation, Partnership, Service, Territory
+from directory.models import Partnership, Service, Territory
 
+from . import cache
 from .selectors import PortraitScope
 
 #: The drawing shows at most this many organisations (the most connected first);
@@ -25,10 +27,24 @@ DRAWN_LIMIT = 60
 ISOLATED_DRAWN = 15
 
 
+@dataclass(frozen=True)
+class OrganisationRef:
+    """What a node shows of an organisation, read from cached rows (thousands of nodes:
+    no model instance each)."""
+
+    pk: int
+    name: str
+    slug: str
+    acronym: str
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:organisation_detail", kwargs={"slug": self.slug})
+
+
 @dataclass
 class Node:
-    organisation: Organisation
-    partners: list[tuple[Organisation, str]] = field(default_factory=list)
+    organisation: OrganisationRef
+    partners: list[tuple[OrganisationRef, str]] = field(default_factory=list)
     x: float = 0.0
     y: float = 0.0
 
@@ -78,7 +94,7 @@ class Network:
 def partnership_network(
     *, scope: PortraitScope, territory: Territory | None = None, drawn_limit: int = DRAWN_LIMIT
 ) -> Network:
-    organisations = scope.organisations().only("pk", "name", "slug", "acronym")
+    organisations = scope.organisations()
     if territory is not None:
         organisations = organisations.filter(
             pk__in=scope.offer()
@@ -89,7 +105,10 @@ def partnership_network(
             )
             .values("organisation_id")
         )
-    nodes = {o.pk: Node(o) for o in organisations.order_by("name", "pk")}
+    rows = cache.rows(
+        organisations.order_by("name", "pk").values_list("pk", "name", "slug", "acronym")
+    )
+    nodes = {row[0]: Node(OrganisationRef(*row)) for row in rows}
     today = timezone.localdate()
     partnerships = (
         scope.partnerships()
@@ -99,7 +118,9 @@ def partnership_network(
     )
     labels = dict(Partnership.Kind.choices)
     edges = []
-    for source_id, target_id, kind in partnerships.values_list("source_id", "target_id", "kind"):
+    for source_id, target_id, kind in cache.rows(
+        partnerships.values_list("source_id", "target_id", "kind")
+    ):
         source, target = nodes[source_id], nodes[target_id]
         source.partners.append((target.organisation, kind))
         target.partners.append((source.organisation, kind))
@@ -160,3 +181,16 @@ def _circle_layout(nodes: list[Node]) -> list[Node]:
         node.x = round(centre - width / 2 + (index % columns) * step_x, 1)
         node.y = round(centre - height / 2 + (index // columns) * step_y, 1)
     return order + isolated
+
+
+def without_partner(*, scope: PortraitScope):
+    """The scope's organisations with no partnership in force, by name (a queryset)."""
+    today = timezone.localdate()
+    current = scope.partnerships().filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+    return (
+        scope.organisations()
+        .only("pk", "name", "slug", "acronym")
+        .exclude(pk__in=current.values("source_id"))
+        .exclude(pk__in=current.values("target_id"))
+        .order_by("name", "pk")
+    )

@@ -10,19 +10,22 @@ scope that
 
 Ranked by how much they would add (categories the organisation lacks), then
 by how many clients and places they share, then by name; each suggestion
-says why. Queries: 5, whatever the size of the directory.
+says why. Queries: 8, whatever the size of the directory.
 """
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
-from django.db.models import F, Q
+from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from directory.models import ClientStatus, Organisation, Service, ServiceCategory, Territory
+from directory.models import ClientStatus, Organisation, ServiceCategory, Territory
 
+from . import cache
 from .coverage import Reference
 from .selectors import PortraitScope
 
@@ -71,26 +74,29 @@ def partner_ids(organisation: Organisation, scope: PortraitScope) -> set[int]:
     return {pk for pair in rows for pk in pair} - {organisation.pk}
 
 
-def _pairs(services) -> dict[int, set[tuple[int, int]]]:
+def _pair_rows(services) -> dict[int, set[tuple[int, int]]]:
     result: dict[int, set[tuple[int, int]]] = {}
-    rows = services.values_list("organisation_id", "territories", "client_statuses").distinct()
-    for organisation_id, territory_id, status_id in rows:
+    rows = (
+        services.values_list("organisation_id", "territories", "client_statuses")
+        .order_by()
+        .distinct()
+    )
+    for organisation_id, territory_id, status_id in cache.rows(rows):
         if territory_id is not None and status_id is not None:
             result.setdefault(organisation_id, set()).add((territory_id, status_id))
     return result
 
 
-def _categories(services) -> dict[int, set[int]]:
+def _category_rows(services) -> dict[int, set[int]]:
     result: dict[int, set[int]] = {}
-    rows = (
-        services.annotate(top=Coalesce(F("categories__parent_id"), F("categories__id")))
-        .values_list("organisation_id", "top")
-        .distinct()
-    )
-    for organisation_id, top in rows:
+    rows = services.annotate(top=TOP).values_list("organisation_id", "top").order_by().distinct()
+    for organisation_id, top in cache.rows(rows):
         if top is not None:
             result.setdefault(organisation_id, set()).add(top)
     return result
+
+
+TOP = Coalesce(F("categories__parent_id"), F("categories__id"))
 
 
 def suggestions_for(
@@ -100,38 +106,69 @@ def suggestions_for(
     reference: Reference,
     limit: int = SUGGESTION_LIMIT,
 ) -> list[Suggestion]:
-    """The organisation's suggested partners, best first (at most ``limit``)."""
+    """The organisation's suggested partners, best first (at most ``limit``).
+
+    The candidates are scored in the database (one row per organisation:
+    how many of the pairs it shares, how many categories it adds); only the
+    best are read in detail. Queries: 8, whatever the size of the directory.
+    """
     offer = scope.offer()
     own = offer.filter(organisation=organisation)
-    own_pairs = _pairs(own).get(organisation.pk, set())
+    own_pairs = _pair_rows(own).get(organisation.pk, set())
     if not own_pairs:
         return []
-    own_categories = _categories(own).get(organisation.pk, set())
-    territory_ids = {territory for territory, _status in own_pairs}
-    status_ids = {status for _territory, status in own_pairs}
-    through_t, through_s = Service.territories.through, Service.client_statuses.through
-    candidates = (
-        offer.exclude(organisation=organisation)
-        .filter(
-            pk__in=through_t.objects.filter(territory_id__in=territory_ids).values("service_id")
-        )
-        .filter(
-            pk__in=through_s.objects.filter(clientstatus_id__in=status_ids).values("service_id")
-        )
+    own_categories = _category_rows(own).get(organisation.pk, set())
+    excluded = partner_ids(organisation, scope) | {organisation.pk}
+    # Same row of the joins: the service serves this territory *and* accepts this status.
+    serves_a_pair = reduce(
+        operator.or_, (Q(territories=t, client_statuses=s) for t, s in sorted(own_pairs))
     )
-    pairs = _pairs(candidates)
-    shared = {pk: found & own_pairs for pk, found in pairs.items() if found & own_pairs}
+    sharing = offer.exclude(organisation_id__in=excluded).filter(serves_a_pair)
+    shared = {
+        row["organisation_id"]: row["shared"]
+        for row in cache.rows(
+            sharing.values("organisation_id")
+            .annotate(
+                shared=Count(
+                    ExpressionWrapper(
+                        F("territories") * 100000 + F("client_statuses"),
+                        output_field=BigIntegerField(),
+                    ),
+                    distinct=True,
+                )
+            )
+            .order_by()
+        )
+    }
     if not shared:
         return []
-    categories = _categories(offer.filter(organisation_id__in=list(shared)))
-    excluded = partner_ids(organisation, scope)
-    partners = scope.organisations().in_bulk([pk for pk in shared if pk not in excluded])
+    adding = offer.filter(organisation_id__in=sharing.values("organisation_id")).annotate(top=TOP)
+    if own_categories:
+        adding = adding.exclude(top__in=own_categories)
+    brings = {
+        row["organisation_id"]: row["brings"]
+        for row in cache.rows(
+            adding.filter(top__isnull=False)
+            .values("organisation_id")
+            .annotate(brings=Count("top", distinct=True))
+            .order_by()
+        )
+    }
+    ranked = sorted(
+        (pk for pk in brings if pk in shared), key=lambda pk: (-brings[pk], -shared[pk], pk)
+    )[: limit * 3]
+    if not ranked:
+        return []
+    details = offer.filter(organisation_id__in=ranked)
+    pairs = _pair_rows(details.filter(serves_a_pair))
+    categories = _category_rows(details)
+    partners = scope.organisations().in_bulk(ranked)
     result = []
     for pk, partner in partners.items():
-        brings = categories.get(pk, set()) - own_categories
-        if not brings:
+        common = pairs.get(pk, set()) & own_pairs
+        added = categories.get(pk, set()) - own_categories
+        if not common or not added:
             continue
-        common = shared[pk]
         result.append(
             Suggestion(
                 organisation=organisation,
@@ -139,7 +176,7 @@ def suggestions_for(
                 territories=[t for t in reference.territories if t.pk in {p[0] for p in common}],
                 statuses=[s for s in reference.statuses if s.pk in {p[1] for p in common}],
                 shared_pairs=len(common),
-                brings=_ordered(brings, reference),
+                brings=_ordered(added, reference),
                 receives=_ordered(own_categories - categories.get(pk, set()), reference),
             )
         )

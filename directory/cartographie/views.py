@@ -37,6 +37,8 @@ from .coverage import (
 from .selectors import FULL, PUBLIC, may_connect, portrait_scope
 
 NETWORK_PAGE_SIZE = 50
+#: Organisations without a partner listed by name above the table (the table has them all).
+ISOLATED_LISTED = 60
 
 
 def _base(request, *, strict_filters: bool = True):
@@ -180,6 +182,7 @@ def portrait_network(request):
         error or territory_error,
         "network",
         graph=graph,
+        isolated_shown=graph.isolated[:ISOLATED_LISTED],
         page=page,
         chart=chart,
         territory=territory,
@@ -204,7 +207,6 @@ def portrait_suggestions(request):
             }
         else:
             found = suggestions.suggestions_for(organisation, scope=scope, reference=reference)
-    graph = network.partnership_network(scope=scope, drawn_limit=0)
     context = _context(
         request,
         scope,
@@ -215,7 +217,7 @@ def portrait_suggestions(request):
         organisations=organisations,
         organisation=organisation,
         suggestions=found,
-        isolated=graph.isolated[:60],
+        isolated=network.without_partner(scope=scope)[:60],
         kinds=Partnership.Kind.choices,
     )
     return _render(request, "directory/portrait/suggestions.html", context)

@@ -182,7 +182,7 @@ def test_the_network_joins_partners_and_shows_those_without_one(data):
 
 def test_the_staff_network_adds_unpublished_organisations_and_their_ties(data):
     graph = network.partnership_network(scope=FULL_SCOPE)
-    a = next(node for node in graph.nodes if node.organisation == data["A"])
+    a = next(node for node in graph.nodes if node.organisation.pk == data["A"].pk)
     assert {partner.name for partner, _kind in a.partners} == {"Bureau B", "Dépôt D"}
 
 

@@ -352,3 +352,29 @@ def test_roles_hold_the_portrait_permissions(roles):
         Group.objects.get(name=access.EDITORS.name).permissions.values_list("codename", flat=True)
     )
     assert "view_full_portrait" not in editors
+
+
+# --- The cache of aggregates ---------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cached_portrait_follows_every_committed_write(client, reference_data):
+    """Committed writes move the data version: the next request never serves old figures."""
+
+    def sherbrooke_french() -> str:
+        rows = csv_rows(client.get("/directory/coverage.csv"))
+        return {(r["territory"], r["category"]): r["services"] for r in rows}[(S, "FRA")]
+
+    def french_service(slug: str):
+        service = ServiceFactory(slug=slug)
+        service.categories.set(ServiceCategory.objects.filter(code="FRA"))
+        service.territories.set(Territory.objects.filter(code=S))
+        return service
+
+    french_service("premier")
+    assert sherbrooke_french() == "1"
+    assert sherbrooke_french() == "1"  # from the cache
+    second = french_service("deuxieme")
+    assert sherbrooke_french() == "2"
+    second.territories.clear()
+    assert sherbrooke_french() == "1"

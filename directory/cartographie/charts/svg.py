@@ -185,7 +185,7 @@ def continuum_chart(
     circle with a check when covered (the number of organisations beside it), a dashed
     hollow circle with a cross when not."""
     uid = _uid("continuum")
-    label_width, step_width, row_height, header = 190, 96, 34, 46
+    label_width, step_width, row_height, header = 190, 150, 34, 46
     width = label_width + step_width * len(steps) + 10
     height = header + row_height * max(len(rows), 1)
     parts = _open(uid, title, description, width, height, "chart--continuum")
@@ -194,11 +194,6 @@ def continuum_chart(
         parts.append(
             f'<text class="chart__label" x="{x}" y="18" text-anchor="middle">{_text(step)}</text>'
         )
-        if index:
-            parts.append(
-                f'<text class="chart__arrow" x="{x - step_width / 2}" y="18" '
-                f'text-anchor="middle" aria-hidden="true">→</text>'
-            )
     for row, (label, counts) in enumerate(rows):
         y = header + row * row_height + row_height / 2 - 6
         parts.append(
