@@ -283,6 +283,12 @@ def main() -> int:
     parser.add_argument("--settle", type=float, default=5.0)
     parser.add_argument("--drain", type=float, default=5.0)
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument(
+        "--connect-timeout",
+        type=int,
+        default=5,
+        help="daphne's --websocket_connect_timeout (its default, 5 s; raise it on a busy machine)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--reuse", action="store_true", help="reuse a kept bench database")
     arguments = parser.parse_args()
@@ -311,7 +317,12 @@ def main() -> int:
 
     thread_id, session = seed()
     servers = [
-        Daphne(redis_url=os.environ["REDIS_URL"], database_url=bench_url, name=f"bench-{index}")
+        Daphne(
+            redis_url=os.environ["REDIS_URL"],
+            database_url=bench_url,
+            name=f"bench-{index}",
+            options=("--websocket_connect_timeout", str(arguments.connect_timeout)),
+        )
         for index in range(arguments.processes)
     ]
     try:
