@@ -144,3 +144,21 @@ async def test_a_reader_that_drops_catches_up_from_its_cursor_on_another_process
     again = await open_socket(second, public_thread.pk, 1, session)
     assert [m["seq"] for m in await seqs_received(again, 2)] == [2, 3]
     await again.close()
+
+
+async def test_a_socket_idle_for_over_a_minute_stays_open_and_receives(
+    public_thread, forum_member, servers
+):
+    """DESIGN.md's redis-py trap: idle consumers died with 1011 after Redis's 5 s timeout."""
+    server = servers(redis_url=settings.REDIS_URL, name="idle")
+    await asyncio.to_thread(server.wait)
+    session = await asyncio.to_thread(session_of, forum_member)
+    reader = await open_socket(server, public_thread.pk, 0, session)
+    await asyncio.sleep(65)
+    status, _answer = await reply(
+        Browserless(server.url, session), public_thread.pk, "Encore là ?", "i-1"
+    )
+    assert status == 200
+    assert [m["seq"] for m in await seqs_received(reader, 1)] == [1]
+    assert reader.close_code is None
+    await reader.close()
