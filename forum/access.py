@@ -120,7 +120,8 @@ def _facts(user) -> dict:
         from forum.models import Category, GroupMembership, Suspension
 
         def tagged(queryset, kind, ref, extra):
-            return queryset.annotate(
+            # No ORDER BY in the parts: SQLite refuses it in a compound statement.
+            return queryset.order_by().annotate(
                 fact_kind=Value(kind, output_field=CharField()),
                 fact_ref=F(ref),
                 fact_extra=extra,
