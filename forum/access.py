@@ -121,11 +121,15 @@ def _facts(user) -> dict:
 
         def tagged(queryset, kind, ref, extra):
             # No ORDER BY in the parts: SQLite refuses it in a compound statement.
-            return queryset.order_by().annotate(
-                fact_kind=Value(kind, output_field=CharField()),
-                fact_ref=F(ref),
-                fact_extra=extra,
-            ).values_list("fact_kind", "fact_ref", "fact_extra")
+            return (
+                queryset.order_by()
+                .annotate(
+                    fact_kind=Value(kind, output_field=CharField()),
+                    fact_ref=F(ref),
+                    fact_extra=extra,
+                )
+                .values_list("fact_kind", "fact_ref", "fact_extra")
+            )
 
         empty = Value("", output_field=CharField())
         rows = list(
