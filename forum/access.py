@@ -106,7 +106,7 @@ def forget(user) -> None:
 
 
 def moderates_all(user) -> bool:
-    return signed_in(user) and user.has_perm(MODERATE_ANY)
+    return signed_in(user) and _cached(user, "all", lambda: user.has_perm(MODERATE_ANY))
 
 
 def _facts(user) -> dict:

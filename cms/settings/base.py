@@ -407,5 +407,8 @@ FORUM_FLAGS_TO_HIDE = int(os.environ.get("FORUM_FLAGS_TO_HIDE", 3))
 # Posts per page of a thread, threads per page of a space.
 FORUM_POSTS_PER_PAGE = int(os.environ.get("FORUM_POSTS_PER_PAGE", 20))
 FORUM_THREADS_PER_PAGE = int(os.environ.get("FORUM_THREADS_PER_PAGE", 30))
+# Thread pages as visitors see them are cached, keyed on the thread's last event (every
+# change moves it); what changes without an event shows within this many seconds (0: off).
+FORUM_PAGE_CACHE_SECONDS = int(os.environ.get("FORUM_PAGE_CACHE_SECONDS", 60))
 # Largest attachment, in bytes (type checked by content: forum/attachments.py).
 FORUM_ATTACHMENT_MAX_BYTES = int(os.environ.get("FORUM_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))

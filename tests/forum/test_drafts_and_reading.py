@@ -102,3 +102,19 @@ def test_edit_history_is_visible_to_readers(client, forum_member, public_categor
     response = client.get(reverse("forum:post_history", args=[post.pk]))
     content = response.content.decode()
     assert "Version un" in content and "Version deux" in content
+
+
+def test_a_visitors_cached_page_shows_a_new_post_at_once(
+    client, forum_member, other_member, public_category, site
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    thread = thread_started(public_category, other_member, body="Première version du fil.")
+    url = reverse("forum:thread", args=[thread.pk, thread.slug])
+    assert "Première version du fil." in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert len(queries) == 1  # served from the cache: only the reading rule's query
+    reply_posted(thread, forum_member, "Une réponse toute neuve")
+    assert "Une réponse toute neuve" in client.get(url).content.decode()
