@@ -44,6 +44,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Min, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
@@ -182,6 +183,14 @@ def _post_html(post, reader: Reader) -> str:
     post.may_read_text = True
     post.may_edit = post.may_flag = post.may_react = False
     with translation.override(reader.language):
+        # The URLs the markup links to, in the reader's language (forum.views does the same).
+        post.url = reverse("forum:post", args=[post.pk])
+        for membership in post.author_memberships:
+            membership.organisation_url = reverse(
+                "directory:organisation_detail", args=[membership.organisation.slug]
+            )
+        for attachment in post.attachment_list:
+            attachment.url = reverse("forum:attachment", args=[attachment.pk])
         context = rendering.PageContext(
             csrf_input="",
             may_reply=False,
