@@ -227,6 +227,8 @@ async def run(arguments, servers, thread_id: int, session: tuple[str, str]) -> d
             sent[answer["post"]] = before_post
         else:
             failures += 1
+            if failures == 1:
+                print(f"a reply failed: {status} {str(answer)[:300]}", flush=True)
         await asyncio.sleep(max(0.0, next_at - time.monotonic()))
     await asyncio.sleep(arguments.drain)
 
