@@ -227,6 +227,8 @@ async def run(arguments, servers, thread_id: int, session: tuple[str, str]) -> d
             sent[answer["post"]] = before_post
         else:
             failures += 1
+            if failures == 1:
+                print(f"a reply failed: {status} {str(answer)[:300]}", flush=True)
         await asyncio.sleep(max(0.0, next_at - time.monotonic()))
     await asyncio.sleep(arguments.drain)
 
@@ -283,6 +285,12 @@ def main() -> int:
     parser.add_argument("--settle", type=float, default=5.0)
     parser.add_argument("--drain", type=float, default=5.0)
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument(
+        "--connect-timeout",
+        type=int,
+        default=5,
+        help="daphne's --websocket_connect_timeout (its default, 5 s; raise it on a busy machine)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--reuse", action="store_true", help="reuse a kept bench database")
     arguments = parser.parse_args()
@@ -311,7 +319,12 @@ def main() -> int:
 
     thread_id, session = seed()
     servers = [
-        Daphne(redis_url=os.environ["REDIS_URL"], database_url=bench_url, name=f"bench-{index}")
+        Daphne(
+            redis_url=os.environ["REDIS_URL"],
+            database_url=bench_url,
+            name=f"bench-{index}",
+            options=("--websocket_connect_timeout", str(arguments.connect_timeout)),
+        )
         for index in range(arguments.processes)
     ]
     try:

@@ -317,7 +317,7 @@ class ThreadConsumer(LiveSocket):
     # --- ephemeral: presence and typing ---------------------------------------
 
     async def ephemeral(self, message) -> None:
-        if self.closed or self.syncing or message.get("origin") == self.socket_id:
+        if self.closed or message.get("origin") == self.socket_id:
             return
         if message.get("type") in ("presence", "typing"):
             content = {

@@ -223,5 +223,9 @@ class Hub:
 async def _safely(awaitable) -> None:
     try:
         await awaitable
-    except Exception:
+    except Exception as error:
+        if type(error).__name__ == "Disconnected":
+            # The socket closed while a message was on its way: its disconnect follows.
+            logger.debug("forum hub: a socket closed under a send")
+            return
         logger.exception("forum hub: a listener failed")

@@ -39,6 +39,13 @@ def board() -> PresenceBoard:
     return found
 
 
+async def board_close() -> None:
+    """Close the running loop's board (tests end their loop with it)."""
+    found = _boards.pop(asyncio.get_running_loop(), None)
+    if found is not None and found._redis is not None:
+        await found._redis.aclose()
+
+
 class PresenceBoard:
     def __init__(self):
         self._redis = None

@@ -24,9 +24,9 @@ shows a post that has been hidden since to a reader who may not see hidden
 posts: that reader gets the event's ``seq`` with the post's id and
 ``"hidden": true`` and nothing else, which keeps its sequence contiguous.
 
-Override points: :data:`POST_TEMPLATE` (the fragment a live post is
-inserted as; the thread page includes the same one), :func:`reader_audience`
-(who sees hidden posts).
+Override points: :func:`_post_html` (a live post is the thread page's own
+markup, ``forum.rendering.post_article``), :func:`reader_audience` (who sees
+hidden posts).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Min, OuterRef, Q, Subquery
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
@@ -62,9 +62,6 @@ RESYNC = {"type": "resync"}
 
 #: Event types whose message carries the named post's rendered HTML.
 POST_EVENTS = frozenset({"post.created", "post.edited", "post.hidden", "post.restored"})
-
-#: The fragment a post is sent as (an ``<article>``, as on the thread page).
-POST_TEMPLATE = "forum/components/post.html"
 
 #: Events replayed per batch (a socket, the HTTP endpoint's page).
 REPLAY_BATCH = 200
@@ -177,21 +174,31 @@ def _posts_by_id(events: Iterable) -> dict:
 
 
 def _post_html(post, reader: Reader) -> str:
-    """The thread page's own post fragment, for an audience rather than one member: the
-    text the audience may read, the moderators' controls for moderators, no member's
-    own buttons (the page shows them after a reload)."""
+    """The thread page's own post markup (``forum/rendering.py``), for an audience rather
+    than one member: the text the audience may read, the moderators' controls for
+    moderators, none of a member's own buttons (the page shows them after a reload).
+    Forms carry no CSRF field: the page's script lends them the page's."""
+    from forum import rendering
+
     post.may_read_text = True
+    post.may_edit = post.may_flag = post.may_react = False
     with translation.override(reader.language):
-        return render_to_string(
-            POST_TEMPLATE,
-            {
-                "post": post,
-                "thread": post.thread,
-                "may_moderate": reader.audience == MODERATOR,
-                "may_reply": False,
-                "may_accept": False,
-            },
+        # The URLs the markup links to, in the reader's language (forum.views does the same).
+        post.url = reverse("forum:post", args=[post.pk])
+        for membership in post.author_memberships:
+            membership.organisation_url = reverse(
+                "directory:organisation_detail", args=[membership.organisation.slug]
+            )
+        for attachment in post.attachment_list:
+            attachment.url = reverse("forum:attachment", args=[attachment.pk])
+        context = rendering.PageContext(
+            csrf_input="",
+            may_reply=False,
+            may_accept=False,
+            may_moderate=reader.audience == MODERATOR,
+            page=1,
         )
+        return str(rendering.post_article(post, context))
 
 
 def _sees_hidden(reader: Reader, post) -> bool:

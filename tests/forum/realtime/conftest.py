@@ -29,8 +29,10 @@ async def _hub_closed_after_each_test():
     """Each test has its own event loop: its hub stops with it."""
     yield
     from forum.hub import hub_close
+    from forum.presence import board_close
 
     await hub_close()
+    await board_close()
 
 
 def event_record(thread_id: int, type: str, payload: dict) -> ThreadEvent:

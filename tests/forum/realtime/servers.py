@@ -62,7 +62,14 @@ def test_database_url() -> str:
 
 
 class Daphne:
-    def __init__(self, *, redis_url: str, database_url: str | None = None, name: str = "daphne"):
+    def __init__(
+        self,
+        *,
+        redis_url: str,
+        database_url: str | None = None,
+        name: str = "daphne",
+        options: tuple[str, ...] = (),
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
@@ -79,7 +86,7 @@ class Daphne:
         self.process = subprocess.Popen(
             [
                 *(sys.executable, "-m", "cms.serve", "-v", "1"),
-                *("-b", "127.0.0.1", "-p", str(self.port), "cms.asgi:application"),
+                *("-b", "127.0.0.1", "-p", str(self.port), *options, "cms.asgi:application"),
             ],
             cwd=ROOT,
             env=environment,

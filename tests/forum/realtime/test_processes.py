@@ -52,6 +52,20 @@ async def reply(client: Browserless, thread_id: int, body: str, client_id: str):
     )
 
 
+@pytest.fixture(scope="module")
+def pair(django_db_setup, django_db_blocker):
+    """Two daphne processes sharing the tests' Redis, for the module (they start slowly)."""
+    with django_db_blocker.unblock():
+        started = [Daphne(redis_url=settings.REDIS_URL, name=name) for name in ("a", "b")]
+    try:
+        for server in started:
+            server.wait()
+        yield started
+    finally:
+        for server in started:
+            server.stop()
+
+
 @pytest.fixture
 def servers():
     started = []
@@ -67,12 +81,9 @@ def servers():
 
 
 async def test_a_post_made_through_one_process_reaches_a_reader_on_another(
-    public_thread, forum_member, servers
+    public_thread, forum_member, pair
 ):
-    redis_url = settings.REDIS_URL
-    first, second = servers(redis_url=redis_url, name="a"), servers(redis_url=redis_url, name="b")
-    await asyncio.to_thread(first.wait)
-    await asyncio.to_thread(second.wait)
+    first, second = pair
     session = await asyncio.to_thread(session_of, forum_member)
     reader = await open_socket(first, public_thread.pk, 0, session)
     status, answer = await reply(
@@ -127,12 +138,9 @@ async def test_posts_made_while_redis_is_down_are_saved_and_delivered_once_it_is
 
 
 async def test_a_reader_that_drops_catches_up_from_its_cursor_on_another_process(
-    public_thread, forum_member, servers
+    public_thread, forum_member, pair
 ):
-    first = servers(redis_url=settings.REDIS_URL, name="a")
-    second = servers(redis_url=settings.REDIS_URL, name="b")
-    await asyncio.to_thread(first.wait)
-    await asyncio.to_thread(second.wait)
+    first, second = pair
     session = await asyncio.to_thread(session_of, forum_member)
     poster = Browserless(first.url, session)
     reader = await open_socket(first, public_thread.pk, 0, session)
@@ -144,3 +152,20 @@ async def test_a_reader_that_drops_catches_up_from_its_cursor_on_another_process
     again = await open_socket(second, public_thread.pk, 1, session)
     assert [m["seq"] for m in await seqs_received(again, 2)] == [2, 3]
     await again.close()
+
+
+async def test_a_socket_idle_for_over_a_minute_stays_open_and_receives(
+    public_thread, forum_member, pair
+):
+    """DESIGN.md's redis-py trap: idle consumers died with 1011 after Redis's 5 s timeout."""
+    server = pair[0]
+    session = await asyncio.to_thread(session_of, forum_member)
+    reader = await open_socket(server, public_thread.pk, 0, session)
+    await asyncio.sleep(65)
+    status, _answer = await reply(
+        Browserless(server.url, session), public_thread.pk, "Encore là ?", "i-1"
+    )
+    assert status == 200
+    assert [m["seq"] for m in await seqs_received(reader, 1)] == [1]
+    assert reader.close_code is None
+    await reader.close()

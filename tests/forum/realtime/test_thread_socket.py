@@ -235,13 +235,18 @@ async def test_ping_is_answered_with_pong(public_thread):
     await socket.disconnect()
 
 
-async def test_typing_reaches_other_readers_and_not_the_typist(public_thread, forum_member):
+async def test_typing_reaches_other_readers_and_not_the_typist(
+    public_thread, forum_member, settings
+):
     from tests.factories import MembershipFactory
 
+    settings.FORUM_PRESENCE_INTERVAL = 0.1
     reader = await run(lambda: MembershipFactory(state="active").user)
     typist = await thread_socket(public_thread.pk, after=0, user=forum_member)
     watcher = await thread_socket(public_thread.pk, after=0, user=reader)
-    await asyncio.sleep(0.2)
+    # Both sockets are in the thread once the watcher hears two members reading.
+    while (await watcher.receive_json_from(10)).get("reading") != 2:
+        pass
     await typist.send_json_to({"type": "typing"})
     await typist.send_json_to({"type": "typing"})  # within the interval: dropped
     seen = []
