@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from directory.members import notices
+from forum import realtime_notifications
 from forum.models import Notification, NotificationSettings
 from forum.notifications import selectors
 
@@ -119,6 +120,8 @@ def notify(
     immediate = [n.pk for n in created if n.email == Notification.Email.IMMEDIATE]
     if immediate:
         transaction.on_commit(partial(_enqueue, immediate), robust=True)
+    # Open notification sockets get them live, after commit (forum/realtime_notifications.py).
+    realtime_notifications.notifications_broadcast([n.pk for n in created])
     return created
 
 

@@ -1,7 +1,7 @@
 """/ws/notifications/: the member's notifications, replayed after a cursor, then live.
 
-Needs the notifications concern (``forum.models.Notification``, issue 9's
-notifications branch); skipped until it is merged.
+Notifications reach the socket the way the forum makes them: through
+``delivery.notify``, which broadcasts after commit.
 """
 
 import pytest
@@ -12,23 +12,16 @@ from forum import models
 
 from .conftest import receive, run, socket_open
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not hasattr(models, "Notification"), reason="the notifications concern is not merged"
-    ),
-]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def notify(recipient, actor, thread):
-    from forum import realtime_notifications
     from forum.notifications import delivery
 
     with transaction.atomic():
         created = delivery.notify(
             [recipient], kind=models.Notification.Kind.REPLY, actor=actor, thread=thread
         )
-        realtime_notifications.notifications_broadcast([n.pk for n in created])
     return created[0]
 
 
