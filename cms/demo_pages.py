@@ -774,7 +774,7 @@ def _moderator() -> None:
         EmailAddress.objects.get_or_create(
             user=user, email=MODERATOR_EMAIL, defaults={"verified": True, "primary": True}
         )
-        user.groups.add(Group.objects.get(name=access.MODERATORS.name))
+        user.groups.add(Group.objects.get_or_create(name=access.MODERATORS.name)[0])
 
 
 def _news(news_index: Page) -> None:
