@@ -64,3 +64,23 @@ def test_downloads_at_the_same_time_are_all_counted(site):
     assert statuses == [200] * 16
     document.refresh_from_db()
     assert document.download_count == 16
+
+
+@pytest.mark.django_db
+def test_editors_see_the_downloads_report_and_members_do_not(
+    client, site, editorial, roles, member
+):
+    from directory import access
+
+    from ..factories import UserFactory
+
+    document = _document()
+    SiteDocument.objects.filter(pk=document.pk).update(download_count=7)
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(roles[access.EDITORS.key])
+    client.force_login(editor)
+    response = client.get("/admin/reports/toolkit-downloads/")
+    assert response.status_code == 200
+    assert "Aide-mémoire du premier contact" in response.text
+    client.force_login(member)
+    assert client.get("/admin/reports/toolkit-downloads/").status_code in (302, 403)

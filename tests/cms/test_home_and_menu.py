@@ -51,7 +51,9 @@ def test_directory_figures_count_public_records_only(client, site, reference_dat
     assert '<span class="figures__number">2</span> territoires couverts' in text
 
 
-def test_latest_news_shows_the_readers_language_newest_first(client, site, news_index):
+def test_latest_news_shows_the_readers_language_newest_first(
+    client, site, english_home, news_index
+):
     older = publish_child(
         news_index,
         NewsArticlePage(title="Ancienne", slug="ancienne", summary="a", date="2026-01-01"),
@@ -61,8 +63,9 @@ def test_latest_news_shows_the_readers_language_newest_first(client, site, news_
     )
     translate(older, "en", title="Older one", slug="older-one")
     block = ("latest_news", {"heading": "Nouvelles", "intro": "", "count": 3, "more_page": None})
-    site.sections = _sections(block)
-    site.save_revision().publish()
+    for home in (site, english_home):
+        home.sections = _sections(block)
+        home.save_revision().publish()
     french = client.get("/fr/").text
     assert french.index("Récente") < french.index("Ancienne")
     english = client.get("/en/").text
