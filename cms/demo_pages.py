@@ -12,6 +12,7 @@ which shows the « not yet translated » notice.
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -120,6 +121,7 @@ def _document(title: str, description: str, filename: str, paragraphs: list[str]
         collection=Collection.get_first_root_node(),
     )
     document.file.save(filename, ContentFile(maker(title, paragraphs)), save=False)
+    document._set_document_file_metadata()
     document.save()
     return document
 
@@ -727,6 +729,7 @@ def _home_sections(language: str, news_index: Page) -> str:
                     "items": [
                         {
                             "type": "item",
+                            "id": str(uuid.uuid4()),
                             "value": {
                                 "text": "Trouver un service" if french else "Find a service",
                                 "description": "",
@@ -736,6 +739,7 @@ def _home_sections(language: str, news_index: Page) -> str:
                         },
                         {
                             "type": "item",
+                            "id": str(uuid.uuid4()),
                             "value": {
                                 "text": "Joindre la communauté" if french else "Join the community",
                                 "description": "",
@@ -745,6 +749,7 @@ def _home_sections(language: str, news_index: Page) -> str:
                         },
                         {
                             "type": "item",
+                            "id": str(uuid.uuid4()),
                             "value": {
                                 "text": "S'abonner au calendrier"
                                 if french
@@ -774,7 +779,7 @@ def _moderator() -> None:
         EmailAddress.objects.get_or_create(
             user=user, email=MODERATOR_EMAIL, defaults={"verified": True, "primary": True}
         )
-        user.groups.add(Group.objects.get(name=access.MODERATORS.name))
+        user.groups.add(Group.objects.get_or_create(name=access.MODERATORS.name)[0])
 
 
 def _news(news_index: Page) -> None:

@@ -40,8 +40,10 @@ class LanguageFeed(Feed):
         suffix = "" if language == settings.LANGUAGE_CODE else f"?lang={language}"
         return f"{self.path}{suffix}"
 
-    def language(self, language):
-        return language
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed["language"] = obj
+        return feed
 
     def link(self, language):
         home = Locale.objects.get(language_code=language)

@@ -56,6 +56,11 @@ class FormPage(TranslationStateMixin, AbstractEmailForm):
         verbose_name = _("form page")
         verbose_name_plural = _("form pages")
 
+    def get_submissions_list_view_class(self):
+        from cms.form_submissions import SafeSubmissionsListView
+
+        return SafeSubmissionsListView
+
     def send_mail(self, form):
         """One message per address, sent by a retrying task once the submission is saved."""
         body = self.render_email(form)

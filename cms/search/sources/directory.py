@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from directory.models import Organisation, Service
 from directory.search.text import (
-    matching_ids,
     organisation_name_q,
     organisation_text_q,
     service_name_q,
@@ -26,21 +25,34 @@ def _lang(text) -> str:
     return text.lang if getattr(text, "fallback", False) else ""
 
 
-def _ranked(queryset, text_q, name_q, limit):
-    [ids, by_name] = matching_ids(queryset.filter(text_q), queryset.filter(text_q & name_q))
-    first = set(by_name)
-    ordered = [*by_name, *(pk for pk in ids if pk not in first)]
-    return len(ids), ordered[:limit]
+def _ranked(model, user, text_q, name_q, limit) -> tuple[int, list[int]]:
+    """How many visible records match, and the ids of the first ``limit``: name matches first.
+
+    The text conditions are raw SQL on the model's own columns: they are applied
+    to the bare table in a subquery, the visibility rule outside it.
+    """
+    matches = model.objects.visible_to(user).filter(
+        pk__in=model.objects.filter(text_q).values("pk")
+    )
+    count = matches.count()
+    by_name = list(
+        matches.filter(pk__in=model.objects.filter(name_q).values("pk"))
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    others = list(
+        matches.exclude(pk__in=by_name)
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)[: limit - len(by_name)]
+    )
+    return count, by_name + others
 
 
 @source("directory")
 def directory(query: str, request, limit: int) -> list[SourceResults]:
     user = request.user
     count, ids = _ranked(
-        Organisation.objects.visible_to(user),
-        organisation_text_q(query),
-        organisation_name_q(query),
-        limit,
+        Organisation, user, organisation_text_q(query), organisation_name_q(query), limit
     )
     records = Organisation.objects.in_bulk(ids)
     organisations = SourceResults(
@@ -57,9 +69,7 @@ def directory(query: str, request, limit: int) -> list[SourceResults]:
             for pk in ids
         ],
     )
-    count, ids = _ranked(
-        Service.objects.visible_to(user), service_text_q(query), service_name_q(query), limit
-    )
+    count, ids = _ranked(Service, user, service_text_q(query), service_name_q(query), limit)
     records = Service.objects.select_related("organisation").in_bulk(ids)
     services = SourceResults(
         kind="services",
