@@ -290,7 +290,7 @@ class EventAttachment(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     document = models.ForeignKey(
-        "wagtaildocs.Document",
+        settings.WAGTAILDOCS_DOCUMENT_MODEL,
         verbose_name=_("document"),
         related_name="+",
         on_delete=models.CASCADE,
@@ -358,7 +358,7 @@ class Occurrence(models.Model):
     sequence = models.PositiveIntegerField(_("revision"), default=0)
     minutes = models.TextField(_("minutes"), blank=True)
     minutes_document = models.ForeignKey(
-        "wagtaildocs.Document",
+        settings.WAGTAILDOCS_DOCUMENT_MODEL,
         verbose_name=_("minutes (document)"),
         related_name="+",
         null=True,

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('directory', '0016_member_profile'),
-        ('wagtaildocs', '0014_alter_document_file_size'),
+        ('cms', '0002_pages_toolkit_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('agenda', 'Agenda'), ('slides', 'Slides'), ('other', 'Document')], default='other', max_length=20, verbose_name='kind')),
                 ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wagtaildocs.document', verbose_name='document')),
+                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.WAGTAILDOCS_DOCUMENT_MODEL, verbose_name='document')),
                 ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='events.event', verbose_name='event')),
             ],
             options={
@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created on')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated on')),
                 ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='occurrences', to='events.event', verbose_name='event')),
-                ('minutes_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtaildocs.document', verbose_name='minutes (document)')),
+                ('minutes_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAILDOCS_DOCUMENT_MODEL, verbose_name='minutes (document)')),
             ],
             options={
                 'verbose_name': 'occurrence',

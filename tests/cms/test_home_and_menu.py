@@ -4,16 +4,12 @@ import json
 
 import pytest
 
-from wagtail.models import Site
-
 from cms import home_providers
 from cms.home_providers import HomeItem
 from cms.models import (
     FichePage,
     FormPage,
     LineOfWorkPage,
-    MainMenu,
-    MainMenuItem,
     NewsArticlePage,
     NewsIndexPage,
     PartnersPage,
@@ -90,24 +86,6 @@ def test_a_registered_provider_fills_its_section(client, site, monkeypatch):
     site.sections = _sections(block)
     site.save_revision().publish()
     assert "Rencontre des comités d&#x27;accueil" in client.get("/fr/").text
-
-
-def test_the_main_menu_shows_each_page_in_the_readers_language(client, toolkit, news_index):
-    menu = MainMenu.for_site(Site.objects.get(is_default_site=True))
-    menu.items = [MainMenuItem(page=toolkit, sort_order=0), MainMenuItem(page=news_index)]
-    menu.save()
-    assert '<a href="/fr/trousse/">Trousse d&#x27;accompagnement</a>' in client.get("/fr/").text
-    assert '<a href="/en/toolkit/">Toolkit</a>' in client.get("/en/").text
-
-
-def test_a_menu_page_the_reader_may_not_open_is_left_out(client, toolkit):
-    from wagtail.models import PageViewRestriction
-
-    PageViewRestriction.objects.create(page=toolkit, restriction_type=PageViewRestriction.LOGIN)
-    menu = MainMenu.for_site(Site.objects.get(is_default_site=True))
-    menu.items = [MainMenuItem(page=toolkit)]
-    menu.save()
-    assert 'href="/fr/trousse/"' not in client.get("/fr/").text
 
 
 @pytest.fixture

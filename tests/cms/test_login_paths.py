@@ -45,7 +45,9 @@ class Route:
 
 def _view_label(callback) -> str:
     view = getattr(callback, "view_class", None) or callback
-    return f"{view.__module__}.{view.__qualname__}"
+    # Syndication feeds are instances (their class is the view), not functions.
+    name = getattr(view, "__qualname__", type(view).__qualname__)
+    return f"{view.__module__}.{name}"
 
 
 def _sample(pattern) -> str:
