@@ -53,12 +53,12 @@ from .demo_cartographie import demo_cartographie_seed
 from .demo_events import demo_events_seed
 from .demo_forum import demo_forum_seed
 from .demo_pages import demo_pages_seed
+from .demo_password import demo_password_hash
 from .site_setup import site_ensure
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
 #: The hand-written organisations and services of the demo.
 SERVICES_FILE = DEMO_DIR / "services.json"
-DEMO_PASSWORD = "demo-continuum"  # noqa: S105 - demo accounts on a local SQLite file
 #: Local time of day given to the demo's verification dates.
 VERIFIED_AT_TIME = time(10, 0)
 
@@ -99,7 +99,7 @@ def _accounts() -> dict[str, object]:
             email=account.email, defaults={"display_name": account.display_name}
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = demo_password_hash()
             EmailAddress.objects.get_or_create(
                 user=user, email=account.email, defaults={"verified": True, "primary": True}
             )

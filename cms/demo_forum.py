@@ -24,11 +24,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from cms.demo_password import demo_password_hash
 from directory.models import Membership, Organisation
 from forum import services
 from forum.models import Category, ForumGroup, GroupMembership, Post, Tag, Thread
-
-PASSWORD = "demo-continuum"  # noqa: S105 - demo accounts on a local SQLite file
 
 
 @dataclass(frozen=True)
@@ -434,7 +433,7 @@ def _members(users: dict) -> dict:
             defaults={"display_name": spec.display_name, "job_title": spec.job_title},
         )
         if created:
-            user.set_password(PASSWORD)
+            user.password = demo_password_hash()
             user.save()
             EmailAddress.objects.get_or_create(
                 user=user, email=spec.email, defaults={"verified": True, "primary": True}

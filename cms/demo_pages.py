@@ -30,6 +30,7 @@ from directory import access
 from directory.models import Service
 
 from .demo_documents import docx_bytes, pdf_bytes
+from .demo_password import demo_password_hash
 from .models import (
     FicheDocument,
     FichePage,
@@ -772,9 +773,7 @@ def _moderator() -> None:
         email=MODERATOR_EMAIL, defaults={"display_name": "Nadia Bouchard", "is_staff": True}
     )
     if created:
-        from .demo import DEMO_PASSWORD
-
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash()
         user.save()
         EmailAddress.objects.get_or_create(
             user=user, email=MODERATOR_EMAIL, defaults={"verified": True, "primary": True}

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from cms.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_seed
+from cms.demo import DEMO_ACCOUNTS, demo_seed
+from cms.demo_password import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
